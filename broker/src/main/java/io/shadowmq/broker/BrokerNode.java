@@ -1,0 +1,178 @@
+package io.shadowmq.broker;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.shadowmq.broker.codec.ReasonCode;
+import io.shadowmq.broker.config.BrokerConfig;
+import io.shadowmq.broker.config.MqttSettings;
+import io.shadowmq.broker.loop.BrokerLoop;
+import io.shadowmq.broker.loop.BrokerLoops;
+import io.shadowmq.broker.loop.LoopMember;
+import io.shadowmq.broker.metrics.BrokerMetrics;
+import io.shadowmq.broker.mqtt.MqttBroker;
+import io.shadowmq.broker.retained.RetainedTree;
+import io.shadowmq.broker.routing.Router;
+import io.shadowmq.broker.routing.SubscriptionTree;
+import io.shadowmq.broker.transport.MqttListener;
+import io.shadowmq.broker.transport.MqttListenerVerticle;
+import io.shadowmq.broker.transport.SharedEventLoopTransport;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running ShadowMQ node: Vert.x and its event loops, the MQTT broker and its listeners.
+ * {@link #start} brings it up and prints one line per listener; {@link #close} shuts it down
+ * gracefully within the configured time.
+ */
+public final class BrokerNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BrokerNode.class);
+
+  private final BrokerConfig config;
+  private final Vertx vertx;
+  private final BrokerLoops loops;
+  private final MqttBroker broker;
+  private final MqttListenerVerticle listeners;
+  private final String deploymentId;
+  private final String host;
+
+  private BrokerNode(BrokerConfig config, Vertx vertx, BrokerLoops loops, MqttBroker broker,
+                     MqttListenerVerticle listeners, String deploymentId, String host) {
+    this.config = config;
+    this.vertx = vertx;
+    this.loops = loops;
+    this.broker = broker;
+    this.listeners = listeners;
+    this.deploymentId = deploymentId;
+    this.host = host;
+  }
+
+  /** Starts a node; returns when its listeners are bound. */
+  public static BrokerNode start(BrokerConfig config, MeterRegistry registry) throws Exception {
+    MqttSettings settings = config.mqttSettings();
+    Files.createDirectories(config.dataDir);
+    String host = effectiveBindAddress(config);
+
+    int eventLoops = config.eventLoops > 0 ? config.eventLoops : Runtime.getRuntime().availableProcessors();
+    SharedEventLoopTransport transport = SharedEventLoopTransport.preferNative();
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setEventLoopPoolSize(eventLoops).setPreferNativeTransport(true))
+        .withTransport(transport)
+        .build();
+    try {
+      BrokerLoops loops = new BrokerLoops(transport.ioEventLoopGroup());
+      SubscriptionTree tree = new SubscriptionTree();
+      RetainedTree retained = new RetainedTree();
+      BrokerMetrics metrics = new BrokerMetrics(registry);
+      MqttBroker broker = new MqttBroker(settings, new Router(tree), retained, metrics);
+      BrokerMetrics.gauge(registry, "shadowmq.sessions", "Sessions, connected or not", () -> broker.sessions().size());
+      BrokerMetrics.gauge(registry, "shadowmq.subscriptions", "Subscriptions, shared ones included", tree::size);
+      BrokerMetrics.gauge(registry, "shadowmq.retained.messages", "Topics with a retained message", retained::size);
+
+      MqttListenerVerticle listeners = new MqttListenerVerticle(broker, transport, loops,
+          new MqttListenerVerticle.Ports(host, config.mqttPort, config.wsPort));
+      String id = vertx.deployVerticle(listeners).await(30, TimeUnit.SECONDS);
+      LOG.info("ShadowMQ started: transport {}, {} event loops, data directory {}", transport.name(), eventLoops,
+          config.dataDir.toAbsolutePath());
+      LOG.info("sessions and retained messages are kept in memory on this node");
+      return new BrokerNode(config, vertx, loops, broker, listeners, id, host);
+    } catch (Exception e) {
+      vertx.close().await(10, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  /**
+   * Secure by default: until device authentication is configured, a broker that was not told
+   * {@code --allow-anonymous} listens on loopback only.
+   */
+  private static String effectiveBindAddress(BrokerConfig config) throws IOException {
+    if (config.allowAnonymous) {
+      LOG.warn("--allow-anonymous: any client that reaches {} may connect without credentials", config.bind);
+      return config.bind;
+    }
+    if (InetAddress.getByName(config.bind).isLoopbackAddress()) {
+      return config.bind;
+    }
+    LOG.warn("no device authentication is configured: listening on 127.0.0.1 only, not on {}. "
+        + "Pass --allow-anonymous to accept anonymous clients there.", config.bind);
+    return "127.0.0.1";
+  }
+
+  /** The bound listeners, TCP first. */
+  public List<MqttListener> listeners() {
+    return listeners.listeners();
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public MqttBroker broker() {
+    return broker;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** The bound port of the MQTT over TCP listener. */
+  public int mqttPort() {
+    return listeners.listeners().get(0).port();
+  }
+
+  /** The bound port of the WebSocket listener, or -1 when it is off. */
+  public int wsPort() {
+    return listeners.listeners().size() > 1 ? listeners.listeners().get(1).port() : -1;
+  }
+
+  /**
+   * Graceful shutdown: stop accepting, send every client DISCONNECT (MQTT 5 reason 0x8B, server
+   * shutting down) without publishing wills, wait for the connections to close, stop Vert.x. Returns
+   * within the configured shutdown timeout.
+   */
+  @Override
+  public void close() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, config.shutdownTimeout));
+    try {
+      vertx.undeploy(deploymentId).await(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("listeners did not stop cleanly: {}", e.toString());
+    }
+    broker.disconnectAll(ReasonCode.SERVER_SHUTTING_DOWN, "server shutting down");
+    for (BrokerLoop loop : loops.all()) {
+      loop.execute(() -> {
+        for (LoopMember m : loop.members()) {
+          m.evict(ReasonCode.SERVER_SHUTTING_DOWN, "server shutting down");
+        }
+      });
+    }
+    while (broker.metrics().connections() > 0 && remainingMillis(deadline) > 1000) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (broker.metrics().connections() > 0) {
+      LOG.warn("{} connections still open at shutdown", broker.metrics().connections());
+    }
+    try {
+      vertx.close().await(Math.max(500, remainingMillis(deadline)), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("event loops did not stop in time: {}", e.toString());
+    }
+    LOG.info("ShadowMQ stopped");
+  }
+
+  private static long remainingMillis(long deadlineNanos) {
+    return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+  }
+}

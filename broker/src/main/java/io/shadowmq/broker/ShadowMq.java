@@ -1,0 +1,60 @@
+package io.shadowmq.broker;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.shadowmq.broker.config.BrokerConfig;
+import io.shadowmq.broker.config.EnvironmentDefaults;
+import io.shadowmq.broker.transport.MqttListener;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code shadowmq} executable: starts a broker node and runs until SIGTERM or SIGINT. */
+@Command(name = "shadowmq", mixinStandardHelpOptions = true, versionProvider = ShadowMq.Version.class,
+    sortOptions = false,
+    description = "MQTT broker for device fleets, with device shadows and firmware rollouts built in.",
+    footer = {"", "Every option can also be set by an environment variable: SHADOWMQ_ and the option's name in "
+        + "upper case with '_' for '-' (--mqtt-port is SHADOWMQ_MQTT_PORT). A flag wins over its variable.",
+        "On start, one line per listener is printed to standard output:",
+        "  listening listener=mqtt host=127.0.0.1 port=1883"})
+public final class ShadowMq implements Callable<Integer> {
+  @Mixin
+  BrokerConfig config;
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new ShadowMq());
+    cli.setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
+    System.exit(cli.execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    BrokerNode node = BrokerNode.start(config, registry);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      node.close();
+      stopped.countDown();
+    }, "shadowmq-shutdown"));
+    for (MqttListener l : node.listeners()) {
+      String name = l.kindLabel().equals("ws") ? "mqtt-ws" : "mqtt";
+      System.out.println("listening listener=" + name + " host=" + node.host() + " port=" + l.port());
+    }
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  /** Version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = ShadowMq.class.getPackage().getImplementationVersion();
+      return new String[] {"shadowmq " + (v == null ? "development build" : v)};
+    }
+  }
+}

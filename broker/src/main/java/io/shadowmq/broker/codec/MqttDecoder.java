@@ -1,0 +1,446 @@
+package io.shadowmq.broker.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.shadowmq.broker.codec.MalformedPacketException.malformed;
+import static io.shadowmq.broker.codec.MalformedPacketException.protocolError;
+
+/**
+ * Frames and decodes the packets a client sends (MQTT 3.1, 3.1.1 and 5.0). A packet is only parsed
+ * once all of it has arrived, and only within its remaining length; a packet larger than the
+ * configured maximum is refused from its fixed header, before its body is buffered. Any fault
+ * produces one {@link DecodeFailure}; everything after it is discarded until the connection closes.
+ */
+public final class MqttDecoder extends ByteToMessageDecoder {
+  private final int maxPacketSize;
+  private int protocolLevel;
+  private boolean failed;
+
+  /** @param maxPacketSize the largest packet accepted, fixed header included, in bytes */
+  public MqttDecoder(int maxPacketSize) {
+    this.maxPacketSize = maxPacketSize;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    while (!failed && in.isReadable()) {
+      int start = in.readerIndex();
+      int header = in.getUnsignedByte(start);
+      int type = header >> 4;
+      long lengthAndSize = peekRemainingLength(in, start + 1);
+      if (lengthAndSize == -1) {
+        return; // the remaining length is not all here yet
+      }
+      if (lengthAndSize == -2) {
+        fail(in, out, new DecodeFailure(ReasonCode.MALFORMED_PACKET, "remaining length is longer than four bytes", type, protocolLevel));
+        return;
+      }
+      int remaining = (int) (lengthAndSize >>> 8);
+      int headerSize = 1 + (int) (lengthAndSize & 0xFF);
+      if ((long) headerSize + remaining > maxPacketSize) {
+        fail(in, out, new DecodeFailure(ReasonCode.PACKET_TOO_LARGE,
+            "packet of " + (headerSize + (long) remaining) + " bytes exceeds the maximum of " + maxPacketSize, type, protocolLevel));
+        return;
+      }
+      if (in.readableBytes() < headerSize + remaining) {
+        return; // wait for the whole packet
+      }
+      in.skipBytes(headerSize);
+      int bodyStart = in.readerIndex();
+      try {
+        Packet packet = decodeBody(type, header & 0x0F, new PacketReader(in, remaining), remaining);
+        in.readerIndex(bodyStart + remaining);
+        out.add(packet);
+      } catch (MalformedPacketException e) {
+        fail(in, out, new DecodeFailure(e.reasonCode(), e.getMessage(), type, protocolLevel));
+        return;
+      }
+    }
+    if (failed) {
+      in.skipBytes(in.readableBytes());
+    }
+  }
+
+  private void fail(ByteBuf in, List<Object> out, DecodeFailure failure) {
+    failed = true;
+    in.skipBytes(in.readableBytes());
+    out.add(failure);
+  }
+
+  /** Remaining length packed with its size in bytes; -1 when incomplete, -2 when too long. */
+  private static long peekRemainingLength(ByteBuf in, int index) {
+    int value = 0;
+    int multiplier = 1;
+    for (int i = 0; i < 4; i++) {
+      if (index + i >= in.writerIndex()) {
+        return -1;
+      }
+      int digit = in.getUnsignedByte(index + i);
+      value += (digit & 0x7F) * multiplier;
+      if ((digit & 0x80) == 0) {
+        return ((long) value << 8) | (i + 1);
+      }
+      multiplier *= 128;
+    }
+    return -2;
+  }
+
+  private Packet decodeBody(int type, int flags, PacketReader r, int remaining) throws MalformedPacketException {
+    switch (type) {
+      case PacketType.CONNECT:
+        requireFlags(type, flags, 0);
+        return decodeConnect(r);
+      case PacketType.PUBLISH:
+        return decodePublish(flags, r);
+      case PacketType.PUBACK:
+      case PacketType.PUBREC:
+      case PacketType.PUBCOMP:
+        requireFlags(type, flags, 0);
+        return decodeAck(type, r, remaining);
+      case PacketType.PUBREL:
+        requireFlags(type, flags, 2);
+        return decodeAck(type, r, remaining);
+      case PacketType.SUBSCRIBE:
+        requireFlags(type, flags, 2);
+        return decodeSubscribe(r);
+      case PacketType.UNSUBSCRIBE:
+        requireFlags(type, flags, 2);
+        return decodeUnsubscribe(r);
+      case PacketType.PINGREQ:
+        requireFlags(type, flags, 0);
+        if (remaining != 0) {
+          throw malformed("PINGREQ with a body");
+        }
+        return SimplePacket.PINGREQ;
+      case PacketType.DISCONNECT:
+        requireFlags(type, flags, 0);
+        return decodeReasonAndProperties(type, r, remaining);
+      case PacketType.AUTH:
+        requireFlags(type, flags, 0);
+        if (protocolLevel != 5) {
+          throw malformed("AUTH is an MQTT 5 packet");
+        }
+        return decodeReasonAndProperties(type, r, remaining);
+      case PacketType.CONNACK:
+      case PacketType.SUBACK:
+      case PacketType.UNSUBACK:
+      case PacketType.PINGRESP:
+        throw protocolError(PacketType.name(type) + " is sent by servers, not by clients");
+      default:
+        throw malformed("reserved packet type 0");
+    }
+  }
+
+  private static void requireFlags(int type, int flags, int expected) throws MalformedPacketException {
+    if (flags != expected) {
+      throw malformed("reserved flags of " + PacketType.name(type) + " must be " + expected + ", found " + flags);
+    }
+  }
+
+  private ConnectPacket decodeConnect(PacketReader r) throws MalformedPacketException {
+    String name = r.readString("protocol name");
+    int level = r.readByte("protocol level");
+    if (!("MQTT".equals(name) && (level == 4 || level == 5)) && !("MQIsdp".equals(name) && level == 3)) {
+      if ("MQTT".equals(name) || "MQIsdp".equals(name)) {
+        throw new MalformedPacketException(ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, "unsupported protocol level " + level);
+      }
+      throw protocolError("unknown protocol name '" + name + "'");
+    }
+    protocolLevel = level;
+    int flags = r.readByte("connect flags");
+    if ((flags & 0x01) != 0 && level >= 4) {
+      throw malformed("reserved connect flag is set");
+    }
+    boolean hasUser = (flags & 0x80) != 0;
+    boolean hasPassword = (flags & 0x40) != 0;
+    boolean willRetain = (flags & 0x20) != 0;
+    int willQos = (flags >> 3) & 0x03;
+    boolean willFlag = (flags & 0x04) != 0;
+    boolean cleanStart = (flags & 0x02) != 0;
+    if (willQos == 3) {
+      throw malformed("will QoS 3");
+    }
+    if (!willFlag && (willQos != 0 || willRetain)) {
+      throw malformed("will QoS or will retain set without the will flag");
+    }
+    if (hasPassword && !hasUser && level < 5) {
+      throw malformed("password flag set without the user name flag");
+    }
+    int keepAlive = r.readUInt16("keep alive");
+    PacketProperties props = level == 5 ? readProperties(r, Ctx.CONNECT) : PacketProperties.NONE;
+    String clientId = r.readString("client identifier");
+    ConnectPacket.WillSpec will = null;
+    if (willFlag) {
+      PacketProperties willProps = level == 5 ? readProperties(r, Ctx.WILL) : PacketProperties.NONE;
+      String willTopic = r.readString("will topic");
+      byte[] willPayload = r.readBinary("will payload");
+      will = new ConnectPacket.WillSpec(willTopic, willPayload, willQos, willRetain, willProps);
+    }
+    String username = hasUser ? r.readString("user name") : null;
+    byte[] password = hasPassword ? r.readBinary("password") : null;
+    if (r.hasRemaining()) {
+      throw malformed("CONNECT has " + r.remaining() + " bytes after its last field");
+    }
+    return new ConnectPacket(name, level, cleanStart, keepAlive, clientId, username, password, will, props);
+  }
+
+  private PublishPacket decodePublish(int flags, PacketReader r) throws MalformedPacketException {
+    boolean dup = (flags & 0x08) != 0;
+    int qos = (flags >> 1) & 0x03;
+    boolean retain = (flags & 0x01) != 0;
+    if (qos == 3) {
+      throw malformed("PUBLISH with QoS 3");
+    }
+    if (qos == 0 && dup) {
+      throw malformed("DUP set on a QoS 0 PUBLISH");
+    }
+    String topic = r.readString("topic name");
+    int packetId = 0;
+    if (qos > 0) {
+      packetId = r.readUInt16("packet identifier");
+      if (packetId == 0) {
+        throw malformed("packet identifier 0");
+      }
+    }
+    PacketProperties props = protocolLevel == 5 ? readProperties(r, Ctx.PUBLISH) : PacketProperties.NONE;
+    return new PublishPacket(topic, qos, dup, retain, packetId, props, r.readRest());
+  }
+
+  private AckPacket decodeAck(int type, PacketReader r, int remaining) throws MalformedPacketException {
+    int packetId = r.readUInt16("packet identifier");
+    if (packetId == 0) {
+      throw malformed("packet identifier 0");
+    }
+    if (protocolLevel < 5) {
+      if (remaining != 2) {
+        throw malformed(PacketType.name(type) + " must have a remaining length of 2");
+      }
+      return AckPacket.of(type, packetId, ReasonCode.SUCCESS);
+    }
+    int reason = r.hasRemaining() ? r.readByte("reason code") : ReasonCode.SUCCESS;
+    PacketProperties props = r.hasRemaining() ? readProperties(r, Ctx.ACK) : PacketProperties.NONE;
+    if (r.hasRemaining()) {
+      throw malformed(PacketType.name(type) + " has bytes after its properties");
+    }
+    return new AckPacket(type, packetId, reason, props);
+  }
+
+  private SubscribePacket decodeSubscribe(PacketReader r) throws MalformedPacketException {
+    int packetId = r.readUInt16("packet identifier");
+    if (packetId == 0) {
+      throw malformed("packet identifier 0");
+    }
+    PacketProperties props = protocolLevel == 5 ? readProperties(r, Ctx.SUBSCRIBE) : PacketProperties.NONE;
+    List<SubscribePacket.Request> requests = new ArrayList<>(2);
+    while (r.hasRemaining()) {
+      String filter = r.readString("topic filter");
+      int options = r.readByte("subscription options");
+      int qos = options & 0x03;
+      if (qos == 3) {
+        throw malformed("subscription with QoS 3");
+      }
+      if (protocolLevel < 5) {
+        if ((options & 0xFC) != 0) {
+          throw malformed("reserved bits of the requested QoS byte are set");
+        }
+        requests.add(new SubscribePacket.Request(filter, qos, false, false, 0));
+      } else {
+        if ((options & 0xC0) != 0) {
+          throw malformed("reserved bits of the subscription options are set");
+        }
+        int retainHandling = (options >> 4) & 0x03;
+        if (retainHandling == 3) {
+          throw protocolError("retain handling 3");
+        }
+        requests.add(new SubscribePacket.Request(filter, qos, (options & 0x04) != 0, (options & 0x08) != 0, retainHandling));
+      }
+    }
+    if (requests.isEmpty()) {
+      throw protocolError("SUBSCRIBE without a topic filter");
+    }
+    return new SubscribePacket(packetId, requests, props);
+  }
+
+  private UnsubscribePacket decodeUnsubscribe(PacketReader r) throws MalformedPacketException {
+    int packetId = r.readUInt16("packet identifier");
+    if (packetId == 0) {
+      throw malformed("packet identifier 0");
+    }
+    PacketProperties props = protocolLevel == 5 ? readProperties(r, Ctx.UNSUBSCRIBE) : PacketProperties.NONE;
+    List<String> filters = new ArrayList<>(2);
+    while (r.hasRemaining()) {
+      filters.add(r.readString("topic filter"));
+    }
+    if (filters.isEmpty()) {
+      throw protocolError("UNSUBSCRIBE without a topic filter");
+    }
+    return new UnsubscribePacket(packetId, filters, props);
+  }
+
+  private SimplePacket decodeReasonAndProperties(int type, PacketReader r, int remaining) throws MalformedPacketException {
+    if (protocolLevel < 5) {
+      if (remaining != 0) {
+        throw malformed(PacketType.name(type) + " with a body");
+      }
+      return new SimplePacket(type, ReasonCode.SUCCESS, PacketProperties.NONE);
+    }
+    int reason = r.hasRemaining() ? r.readByte("reason code") : ReasonCode.SUCCESS;
+    PacketProperties props = r.hasRemaining()
+        ? readProperties(r, type == PacketType.AUTH ? Ctx.AUTH : Ctx.DISCONNECT) : PacketProperties.NONE;
+    if (r.hasRemaining()) {
+      throw malformed(PacketType.name(type) + " has bytes after its properties");
+    }
+    return new SimplePacket(type, reason, props);
+  }
+
+  /** The packets (and the will) that carry properties, with the property identifiers each may hold. */
+  private enum Ctx {
+    CONNECT(PacketProperties.SESSION_EXPIRY_INTERVAL, PacketProperties.RECEIVE_MAXIMUM, PacketProperties.MAXIMUM_PACKET_SIZE,
+        PacketProperties.TOPIC_ALIAS_MAXIMUM, PacketProperties.REQUEST_RESPONSE_INFORMATION,
+        PacketProperties.REQUEST_PROBLEM_INFORMATION, PacketProperties.USER_PROPERTY,
+        PacketProperties.AUTHENTICATION_METHOD, PacketProperties.AUTHENTICATION_DATA),
+    WILL(PacketProperties.WILL_DELAY_INTERVAL, PacketProperties.PAYLOAD_FORMAT_INDICATOR, PacketProperties.MESSAGE_EXPIRY_INTERVAL,
+        PacketProperties.CONTENT_TYPE, PacketProperties.RESPONSE_TOPIC, PacketProperties.CORRELATION_DATA,
+        PacketProperties.USER_PROPERTY),
+    PUBLISH(PacketProperties.PAYLOAD_FORMAT_INDICATOR, PacketProperties.MESSAGE_EXPIRY_INTERVAL, PacketProperties.TOPIC_ALIAS,
+        PacketProperties.RESPONSE_TOPIC, PacketProperties.CORRELATION_DATA, PacketProperties.USER_PROPERTY,
+        PacketProperties.CONTENT_TYPE),
+    ACK(PacketProperties.REASON_STRING, PacketProperties.USER_PROPERTY),
+    SUBSCRIBE(PacketProperties.SUBSCRIPTION_IDENTIFIER, PacketProperties.USER_PROPERTY),
+    UNSUBSCRIBE(PacketProperties.USER_PROPERTY),
+    DISCONNECT(PacketProperties.SESSION_EXPIRY_INTERVAL, PacketProperties.REASON_STRING, PacketProperties.USER_PROPERTY,
+        PacketProperties.SERVER_REFERENCE),
+    AUTH(PacketProperties.AUTHENTICATION_METHOD, PacketProperties.AUTHENTICATION_DATA, PacketProperties.REASON_STRING,
+        PacketProperties.USER_PROPERTY);
+
+    private final long allowed;
+
+    Ctx(int... ids) {
+      long mask = 0;
+      for (int id : ids) {
+        mask |= 1L << id;
+      }
+      this.allowed = mask;
+    }
+
+    boolean allows(int id) {
+      return id < 64 && (allowed & (1L << id)) != 0;
+    }
+  }
+
+  private static PacketProperties readProperties(PacketReader r, Ctx ctx) throws MalformedPacketException {
+    int length = r.readVarInt("property length");
+    if (length == 0) {
+      return PacketProperties.NONE;
+    }
+    if (length > r.remaining()) {
+      throw malformed("property length runs past the end of the packet");
+    }
+    int endRemaining = r.remaining() - length;
+    PacketProperties p = new PacketProperties();
+    long seen = 0;
+    while (r.remaining() > endRemaining) {
+      int id = r.readVarInt("property identifier");
+      if (id >= 64 || !ctx.allows(id)) {
+        throw protocolError("property 0x" + Integer.toHexString(id) + " is not allowed in " + ctx);
+      }
+      if (id != PacketProperties.USER_PROPERTY) {
+        if ((seen & (1L << id)) != 0) {
+          throw protocolError("property 0x" + Integer.toHexString(id) + " appears twice");
+        }
+        seen |= 1L << id;
+      }
+      readProperty(r, id, p);
+    }
+    if (r.remaining() != endRemaining) {
+      throw malformed("a property runs past the property length");
+    }
+    return p;
+  }
+
+  private static void readProperty(PacketReader r, int id, PacketProperties p) throws MalformedPacketException {
+    switch (id) {
+      case PacketProperties.PAYLOAD_FORMAT_INDICATOR:
+        p.payloadFormatIndicator = zeroOrOne(r.readByte("payload format indicator"), "payload format indicator");
+        break;
+      case PacketProperties.MESSAGE_EXPIRY_INTERVAL:
+        p.messageExpiryInterval = r.readUInt32("message expiry interval");
+        break;
+      case PacketProperties.CONTENT_TYPE:
+        p.contentType = r.readString("content type");
+        break;
+      case PacketProperties.RESPONSE_TOPIC:
+        p.responseTopic = r.readString("response topic");
+        break;
+      case PacketProperties.CORRELATION_DATA:
+        p.correlationData = r.readBinary("correlation data");
+        break;
+      case PacketProperties.SUBSCRIPTION_IDENTIFIER:
+        int subId = r.readVarInt("subscription identifier");
+        if (subId == 0) {
+          throw protocolError("subscription identifier 0");
+        }
+        p.subscriptionIdentifiers = new int[] {subId};
+        break;
+      case PacketProperties.SESSION_EXPIRY_INTERVAL:
+        p.sessionExpiryInterval = r.readUInt32("session expiry interval");
+        break;
+      case PacketProperties.AUTHENTICATION_METHOD:
+        p.authenticationMethod = r.readString("authentication method");
+        break;
+      case PacketProperties.AUTHENTICATION_DATA:
+        p.authenticationData = r.readBinary("authentication data");
+        break;
+      case PacketProperties.REQUEST_PROBLEM_INFORMATION:
+        p.requestProblemInformation = zeroOrOne(r.readByte("request problem information"), "request problem information");
+        break;
+      case PacketProperties.WILL_DELAY_INTERVAL:
+        p.willDelayInterval = r.readUInt32("will delay interval");
+        break;
+      case PacketProperties.REQUEST_RESPONSE_INFORMATION:
+        p.requestResponseInformation = zeroOrOne(r.readByte("request response information"), "request response information");
+        break;
+      case PacketProperties.SERVER_REFERENCE:
+        p.serverReference = r.readString("server reference");
+        break;
+      case PacketProperties.REASON_STRING:
+        p.reasonString = r.readString("reason string");
+        break;
+      case PacketProperties.RECEIVE_MAXIMUM:
+        p.receiveMaximum = r.readUInt16("receive maximum");
+        if (p.receiveMaximum == 0) {
+          throw protocolError("receive maximum 0");
+        }
+        break;
+      case PacketProperties.TOPIC_ALIAS_MAXIMUM:
+        p.topicAliasMaximum = r.readUInt16("topic alias maximum");
+        break;
+      case PacketProperties.TOPIC_ALIAS:
+        p.topicAlias = r.readUInt16("topic alias");
+        break;
+      case PacketProperties.USER_PROPERTY:
+        p.addUserProperty(r.readString("user property name"), r.readString("user property value"));
+        break;
+      case PacketProperties.MAXIMUM_PACKET_SIZE:
+        p.maximumPacketSize = r.readUInt32("maximum packet size");
+        if (p.maximumPacketSize == 0) {
+          throw protocolError("maximum packet size 0");
+        }
+        break;
+      default:
+        throw protocolError("property 0x" + Integer.toHexString(id) + " is not allowed here");
+    }
+  }
+
+  private static int zeroOrOne(int value, String what) throws MalformedPacketException {
+    if (value > 1) {
+      throw protocolError(what + " must be 0 or 1, found " + value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,123 @@
+package io.shadowmq.broker.config;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/**
+ * The broker's options. Each has an environment variable twin, named after it: {@code --mqtt-port}
+ * is {@code SHADOWMQ_MQTT_PORT} (see {@link EnvironmentDefaults}); a flag wins over the variable.
+ */
+public final class BrokerConfig {
+  @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "HOST",
+      description = "Address the listeners bind to. Without device authentication and without --allow-anonymous "
+          + "the broker binds to loopback only. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_BIND.")
+  public String bind;
+
+  @Option(names = "--mqtt-port", defaultValue = "1883", paramLabel = "PORT",
+      description = "MQTT over TCP; 0 picks a free port. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_MQTT_PORT.")
+  public int mqttPort;
+
+  @Option(names = "--ws-port", defaultValue = "8083", paramLabel = "PORT",
+      description = "MQTT over WebSocket (any path, subprotocol mqtt); 0 picks a free port, -1 turns it off. "
+          + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_WS_PORT.")
+  public int wsPort;
+
+  @Option(names = "--data-dir", defaultValue = "data", paramLabel = "DIR",
+      description = "Directory for the node's data. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_DATA_DIR.")
+  public Path dataDir;
+
+  @Option(names = "--allow-anonymous", defaultValue = "false",
+      description = "Accept clients without credentials on every address of --bind. Default: ${DEFAULT-VALUE}. "
+          + "Env: SHADOWMQ_ALLOW_ANONYMOUS.")
+  public boolean allowAnonymous;
+
+  @Option(names = "--event-loops", defaultValue = "0", paramLabel = "N",
+      description = "Event loop threads; 0 means one per core. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_EVENT_LOOPS.")
+  public int eventLoops;
+
+  @Option(names = "--max-packet-size", defaultValue = "1048576", paramLabel = "BYTES",
+      description = "Largest packet a client may send (MQTT 5 clients are told). Default: ${DEFAULT-VALUE}. "
+          + "Env: SHADOWMQ_MAX_PACKET_SIZE.")
+  public int maxPacketSize;
+
+  @Option(names = "--max-inflight", defaultValue = "128", paramLabel = "N",
+      description = "QoS 1/2 messages in flight to one client before the broker waits for acknowledgements "
+          + "(lowered by the client's Receive Maximum). Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_MAX_INFLIGHT.")
+  public int maxInflight;
+
+  @Option(names = "--receive-maximum", defaultValue = "1024", paramLabel = "N",
+      description = "QoS 2 messages an MQTT 5 client may have unreleased towards the broker. "
+          + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_RECEIVE_MAXIMUM.")
+  public int receiveMaximum;
+
+  @Option(names = "--max-queued-messages", defaultValue = "1000", paramLabel = "N",
+      description = "QoS 1/2 messages queued per session while the client is offline or slow. "
+          + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_MAX_QUEUED_MESSAGES.")
+  public int maxQueuedMessages;
+
+  @Option(names = "--queue-drop-policy", defaultValue = "oldest", paramLabel = "oldest|newest",
+      description = "Which message a full session queue drops. Default: ${DEFAULT-VALUE}. "
+          + "Env: SHADOWMQ_QUEUE_DROP_POLICY.")
+  public String queueDropPolicy;
+
+  @Option(names = "--max-topic-length", defaultValue = "1024", paramLabel = "BYTES",
+      description = "Longest topic name or filter. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_MAX_TOPIC_LENGTH.")
+  public int maxTopicLength;
+
+  @Option(names = "--max-topic-levels", defaultValue = "32", paramLabel = "N",
+      description = "Most levels in a topic name or filter. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_MAX_TOPIC_LEVELS.")
+  public int maxTopicLevels;
+
+  @Option(names = "--max-subscriptions-per-client", defaultValue = "256", paramLabel = "N",
+      description = "Subscriptions one session may hold. Default: ${DEFAULT-VALUE}. "
+          + "Env: SHADOWMQ_MAX_SUBSCRIPTIONS_PER_CLIENT.")
+  public int maxSubscriptions;
+
+  @Option(names = "--connect-timeout", defaultValue = "10", paramLabel = "SECONDS",
+      description = "Time a new connection has to send CONNECT. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_CONNECT_TIMEOUT.")
+  public int connectTimeout;
+
+  @Option(names = "--max-connect-rate", defaultValue = "10000", paramLabel = "PER_SECOND",
+      description = "CONNECTs accepted per second on this node, 0 for no limit; past it clients are refused "
+          + "(MQTT 5 reason 0x9F). Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_MAX_CONNECT_RATE.")
+  public int maxConnectRate;
+
+  @Option(names = "--max-keepalive", defaultValue = "0", paramLabel = "SECONDS",
+      description = "Cap on the clients' keep-alive, 0 for none; MQTT 5 clients are told (Server Keep Alive), "
+          + "3.1.1 clients asking for more are refused. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_MAX_KEEPALIVE.")
+  public int maxKeepAlive;
+
+  @Option(names = "--max-client-id-length", defaultValue = "256", paramLabel = "CHARS",
+      description = "Longest client id. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_MAX_CLIENT_ID_LENGTH.")
+  public int maxClientIdLength;
+
+  @Option(names = "--max-session-expiry", defaultValue = "604800", paramLabel = "SECONDS",
+      description = "Longest time an offline session is kept, also for MQTT 3.1.1 clean session 0. "
+          + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_MAX_SESSION_EXPIRY.")
+  public long maxSessionExpiry;
+
+  @Option(names = "--topic-alias-maximum", defaultValue = "32", paramLabel = "N",
+      description = "Topic aliases an MQTT 5 client may use towards the broker, 0 for none. "
+          + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_TOPIC_ALIAS_MAXIMUM.")
+  public int topicAliasMaximum;
+
+  @Option(names = "--shutdown-timeout", defaultValue = "10", paramLabel = "SECONDS",
+      description = "Longest a graceful shutdown (SIGTERM) may take. Default: ${DEFAULT-VALUE}. "
+          + "Env: SHADOWMQ_SHUTDOWN_TIMEOUT.")
+  public int shutdownTimeout;
+
+  @Option(names = "--log-level", defaultValue = "info", paramLabel = "LEVEL",
+      description = "trace, debug, info, warn or error. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_LOG_LEVEL.")
+  public String logLevel;
+
+  /** The MQTT limits these options describe. */
+  public MqttSettings mqttSettings() {
+    if (!queueDropPolicy.equals("oldest") && !queueDropPolicy.equals("newest")) {
+      throw new IllegalArgumentException("--queue-drop-policy must be oldest or newest, not " + queueDropPolicy);
+    }
+    return new MqttSettings(maxPacketSize, maxInflight, receiveMaximum, maxQueuedMessages,
+        queueDropPolicy.equals("oldest"), maxTopicLength, maxTopicLevels, maxSubscriptions, connectTimeout,
+        maxConnectRate, maxKeepAlive, maxClientIdLength, maxSessionExpiry, topicAliasMaximum);
+  }
+}

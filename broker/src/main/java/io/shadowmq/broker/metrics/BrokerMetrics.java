@@ -1,0 +1,82 @@
+package io.shadowmq.broker.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/** The broker's meters. No client ids or topics as tags: their number is unbounded. */
+public final class BrokerMetrics {
+  /** Why a message did not reach a subscriber. */
+  public enum Drop {
+    QUEUE_FULL, SLOW_CONSUMER, EXPIRED, TOO_LARGE_FOR_CLIENT, QOS0_OFFLINE
+  }
+
+  /** Why a connection was refused or closed by the broker. */
+  public enum Refusal {
+    CONNECT_RATE, CLIENT_ID, KEEP_ALIVE, PROTOCOL_VERSION, AUTH_METHOD, CONNECT_TIMEOUT, KEEP_ALIVE_TIMEOUT,
+    MALFORMED_PACKET, PROTOCOL_ERROR, PACKET_TOO_LARGE
+  }
+
+  private final AtomicInteger connections = new AtomicInteger();
+  private final Counter received;
+  private final Counter sent;
+  private final Map<Drop, Counter> drops = new EnumMap<>(Drop.class);
+  private final Map<Refusal, Counter> refusals = new EnumMap<>(Refusal.class);
+
+  public BrokerMetrics(MeterRegistry registry) {
+    Gauge.builder("shadowmq.connections", connections, AtomicInteger::get)
+        .description("Open MQTT connections").register(registry);
+    received = Counter.builder("shadowmq.messages.received").description("PUBLISH packets received from clients").register(registry);
+    sent = Counter.builder("shadowmq.messages.sent").description("PUBLISH packets sent to clients").register(registry);
+    for (Drop d : Drop.values()) {
+      drops.put(d, Counter.builder("shadowmq.messages.dropped").tag("reason", d.name().toLowerCase())
+          .description("Messages not delivered to a subscriber").register(registry));
+    }
+    for (Refusal r : Refusal.values()) {
+      refusals.put(r, Counter.builder("shadowmq.connections.refused").tag("reason", r.name().toLowerCase())
+          .description("Connections refused or closed by the broker").register(registry));
+    }
+  }
+
+  /** Registers a gauge read from the broker's state (sessions, subscriptions, retained messages). */
+  public static void gauge(MeterRegistry registry, String name, String description, Supplier<Number> value) {
+    Gauge.builder(name, value).description(description).register(registry);
+  }
+
+  public void connectionOpened() {
+    connections.incrementAndGet();
+  }
+
+  public void connectionClosed() {
+    connections.decrementAndGet();
+  }
+
+  public int connections() {
+    return connections.get();
+  }
+
+  public void received() {
+    received.increment();
+  }
+
+  public void sent() {
+    sent.increment();
+  }
+
+  public void dropped(Drop reason) {
+    drops.get(reason).increment();
+  }
+
+  public double droppedCount(Drop reason) {
+    return drops.get(reason).count();
+  }
+
+  public void refused(Refusal reason) {
+    refusals.get(reason).increment();
+  }
+}

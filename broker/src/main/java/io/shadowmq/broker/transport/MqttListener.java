@@ -1,0 +1,152 @@
+package io.shadowmq.broker.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.shadowmq.broker.codec.MqttDecoder;
+import io.shadowmq.broker.loop.BrokerLoop;
+import io.shadowmq.broker.loop.BrokerLoops;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * One MQTT listening port (plain TCP or WebSocket). With epoll, every event loop binds its own
+ * socket to the port with SO_REUSEPORT: the kernel spreads new connections over the loops, and a
+ * connection is accepted, read and written on one loop for its whole life. Without epoll one
+ * socket accepts and hands connections round robin to the loops.
+ */
+public final class MqttListener {
+  /** Kinds of listener. */
+  public enum Kind {
+    TCP("tcp"), WEBSOCKET("ws");
+
+    final String label;
+
+    Kind(String label) {
+      this.label = label;
+    }
+  }
+
+  private final Kind kind;
+  private final List<Channel> serverChannels = new ArrayList<>();
+  private int port;
+
+  private MqttListener(Kind kind) {
+    this.kind = kind;
+  }
+
+  /**
+   * Binds the listener on every event loop: the first socket on the requested port, the others on
+   * the port it got (so port 0 means one free port, shared by all loops).
+   *
+   * @param maxPacketSize the decoder's limit, in bytes
+   * @param protocol      makes the protocol side of each new connection
+   */
+  public static Future<MqttListener> bind(Kind kind, String host, int port, SharedEventLoopTransport transport,
+                                          BrokerLoops loops, int maxPacketSize,
+                                          Function<ClientTransport, PacketListener> protocol) {
+    MqttListener listener = new MqttListener(kind);
+    EventLoopGroup group = transport.ioEventLoopGroup();
+    List<EventLoop> eventLoops = new ArrayList<>();
+    group.forEach(e -> eventLoops.add((EventLoop) e));
+    boolean reusePort = transport.supportsReusePort();
+    List<EventLoop> acceptors = reusePort ? eventLoops : eventLoops.subList(0, 1);
+    Promise<MqttListener> done = Promise.promise();
+    listener.bindNext(acceptors, 0, host, port, reusePort, group, transport, loops, maxPacketSize, protocol, done);
+    return done.future();
+  }
+
+  private void bindNext(List<EventLoop> acceptors, int i, String host, int bindPort, boolean reusePort, EventLoopGroup group,
+                        SharedEventLoopTransport transport, BrokerLoops loops, int maxPacketSize,
+                        Function<ClientTransport, PacketListener> protocol, Promise<MqttListener> done) {
+    EventLoop loop = acceptors.get(i);
+    ServerBootstrap b = new ServerBootstrap()
+        .group(loop, reusePort ? loop : group)
+        .channelFactory(transport.serverChannelFactory())
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+        .childHandler(initializer(loops, maxPacketSize, protocol));
+    if (reusePort) {
+      b.option(EpollChannelOption.SO_REUSEPORT, true);
+    }
+    b.bind(new InetSocketAddress(host, bindPort)).addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) {
+        close();
+        done.fail(f.cause());
+        return;
+      }
+      serverChannels.add(f.channel());
+      int bound = ((InetSocketAddress) f.channel().localAddress()).getPort();
+      if (i + 1 == acceptors.size()) {
+        port = bound;
+        done.complete(this);
+      } else {
+        bindNext(acceptors, i + 1, host, bound, reusePort, group, transport, loops, maxPacketSize, protocol, done);
+      }
+    });
+  }
+
+  private ChannelInitializer<Channel> initializer(BrokerLoops loops, int maxPacketSize,
+                                                  Function<ClientTransport, PacketListener> protocol) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        BrokerLoop loop = loops.of(ch.eventLoop());
+        ChannelPipeline p = ch.pipeline();
+        if (kind == Kind.WEBSOCKET) {
+          p.addLast(new HttpServerCodec());
+          p.addLast(new HttpObjectAggregator(65_536));
+          p.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+              .websocketPath("/")
+              .checkStartsWith(true)
+              .subprotocols("mqtt,mqttv3.1,mqttv3.1.1")
+              .maxFramePayloadLength(maxPacketSize + 8)
+              .allowExtensions(false)
+              .handshakeTimeoutMillis(10_000)
+              .build()));
+          p.addLast(new WebSocketMqttFrames());
+        }
+        p.addLast(new MqttDecoder(maxPacketSize));
+        p.addLast(new NettyClientTransport(kind.label, loop, protocol));
+      }
+    };
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String kindLabel() {
+    return kind.label;
+  }
+
+  /** Stops accepting; open connections are not touched. */
+  public Future<Void> close() {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (Channel c : serverChannels) {
+      Promise<Void> p = Promise.promise();
+      c.close().addListener(f -> p.complete());
+      closing.add(p.future());
+    }
+    return Future.join(closing).mapEmpty();
+  }
+}
