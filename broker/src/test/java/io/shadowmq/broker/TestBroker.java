@@ -1,0 +1,80 @@
+package io.shadowmq.broker;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.shadowmq.broker.config.BrokerConfig;
+import io.shadowmq.broker.config.EnvironmentDefaults;
+import picocli.CommandLine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real broker node in the test's JVM, on free ports of 127.0.0.1, configured with the same
+ * command-line options as the executable. Close it in {@code @AfterEach}/{@code @AfterAll}.
+ */
+public final class TestBroker implements AutoCloseable {
+  private final BrokerNode node;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  private TestBroker(String... options) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--mqtt-port", "0", "--ws-port", "0", "--bind", "127.0.0.1",
+        "--shutdown-timeout", "5", "--data-dir", Files.createTempDirectory("shadowmq-test").toString()));
+    args.addAll(List.of(options));
+    BrokerConfig config = new BrokerConfig();
+    CommandLine cli = new CommandLine(config);
+    cli.setDefaultValueProvider(new EnvironmentDefaults(Map.of()));
+    cli.parseArgs(args.toArray(new String[0]));
+    node = BrokerNode.start(config, registry);
+  }
+
+  /** Starts a broker with the defaults and the given extra options, e.g. {@code "--max-inflight", "4"}. */
+  public static TestBroker start(String... options) throws Exception {
+    return new TestBroker(options);
+  }
+
+  public int port() {
+    return node.mqttPort();
+  }
+
+  public int wsPort() {
+    return node.wsPort();
+  }
+
+  public String host() {
+    return "127.0.0.1";
+  }
+
+  public String tcpUri() {
+    return "tcp://127.0.0.1:" + port();
+  }
+
+  public String wsUri() {
+    return "ws://127.0.0.1:" + wsPort() + "/mqtt";
+  }
+
+  public BrokerNode node() {
+    return node;
+  }
+
+  public SimpleMeterRegistry registry() {
+    return registry;
+  }
+
+  /** A counter's value, e.g. {@code counter("shadowmq.messages.dropped", "reason", "queue_full")}. */
+  public double counter(String name, String... tags) {
+    var c = registry.find(name).tags(tags).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  public static Path tempDir() throws Exception {
+    return Files.createTempDirectory("shadowmq-test");
+  }
+
+  @Override
+  public void close() {
+    node.close();
+  }
+}
