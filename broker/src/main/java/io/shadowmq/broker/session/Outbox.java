@@ -68,8 +68,9 @@ final class Outbox {
     return inflight.remove(packetId);
   }
 
-  Iterable<InFlight> inflight() {
-    return inflight.values();
+  /** A snapshot of the messages in flight, in the order they were first sent. */
+  List<InFlight> inflight() {
+    return new ArrayList<>(inflight.values());
   }
 
   /**

@@ -355,6 +355,9 @@ public final class Session implements Subscriber {
         newLink.sendPubRel(f.packetId);
       } else if (newLink.sendPublish(f.delivery, f.packetId, true)) {
         registry.metrics().sent();
+      } else {
+        outbox.remove(f.packetId); // too large for this connection's Maximum Packet Size
+        registry.metrics().dropped(Drop.TOO_LARGE_FOR_CLIENT);
       }
     }
     drainQueue();

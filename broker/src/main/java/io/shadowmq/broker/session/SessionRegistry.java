@@ -108,17 +108,16 @@ public final class SessionRegistry {
       return;
     }
     existing.evictLink(ReasonCode.SESSION_TAKEN_OVER, "another connection took over the session");
-    if (cleanStart || !connectionOpen.getAsBoolean()) {
-      if (cleanStart) {
-        existing.end();
-      }
-      loop.execute(() -> {
-        if (cleanStart) {
-          tryOpen(clientId, cleanStart, loop, connectionOpen, promise);
-        } else {
-          promise.fail("connection closed while opening its session");
-        }
-      });
+    if (cleanStart) {
+      existing.end();
+    }
+    if (existing.isEnded()) {
+      // Clean start, or the evicted connection's session had expiry 0 and ended with it.
+      loop.execute(() -> tryOpen(clientId, cleanStart, loop, connectionOpen, promise));
+      return;
+    }
+    if (!connectionOpen.getAsBoolean()) {
+      loop.execute(() -> promise.fail("connection closed while opening its session"));
       return;
     }
     if (existing.owner() == loop) {
