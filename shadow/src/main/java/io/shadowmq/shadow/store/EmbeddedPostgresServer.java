@@ -1,0 +1,73 @@
+package io.shadowmq.shadow.store;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.vertx.pgclient.SslMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The embedded default: a PostgreSQL server started from the binaries on Maven Central, with its
+ * data in {@code <data-dir>/postgres} (kept across restarts), listening on a free loopback port.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+
+  private final EmbeddedPostgres postgres;
+  private final Path dataDirectory;
+
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory) {
+    this.postgres = postgres;
+    this.dataDirectory = dataDirectory;
+  }
+
+  /** Starts PostgreSQL on the data directory, creating the cluster on first start. */
+  public static EmbeddedPostgresServer start(Path dataDirectory) throws IOException {
+    Files.createDirectories(dataDirectory);
+    boolean fresh = !Files.exists(dataDirectory.resolve("postgresql.conf"));
+    EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        .setDataDirectory(dataDirectory)
+        .setCleanDataDirectory(false)
+        .setRegisterShutdownHook(false)
+        .setPort(freePort())
+        .setPGStartupWait(Duration.ofSeconds(60))
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        .setServerConfig("max_connections", "100")
+        .setServerConfig("unix_socket_directories", "")
+        .start();
+    LOG.info("embedded PostgreSQL {} on 127.0.0.1:{}, data in {}", fresh ? "created and started" : "started",
+        pg.getPort(), dataDirectory.toAbsolutePath());
+    return new EmbeddedPostgresServer(pg, dataDirectory);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  public Path dataDirectory() {
+    return dataDirectory;
+  }
+
+  /** How to reach it: database postgres, user postgres, no password, loopback only. */
+  public PostgresConfig config() {
+    return new PostgresConfig("127.0.0.1", port(), "postgres", "postgres", "", SslMode.DISABLE);
+  }
+
+  /** Stops the server with a fast shutdown (pending transactions roll back, data is consistent). */
+  @Override
+  public void close() throws IOException {
+    postgres.close();
+    LOG.info("embedded PostgreSQL stopped");
+  }
+}

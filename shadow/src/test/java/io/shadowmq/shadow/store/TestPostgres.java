@@ -1,0 +1,56 @@
+package io.shadowmq.shadow.store;
+
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One embedded PostgreSQL for the test JVM, started on first use and stopped at exit; each test
+ * class gets a database of its own, migrated to the current schema.
+ */
+public final class TestPostgres {
+  private static EmbeddedPostgresServer server;
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+
+  private TestPostgres() {
+  }
+
+  public static synchronized EmbeddedPostgresServer server() throws Exception {
+    if (server == null) {
+      Path dir = Files.createTempDirectory("shadowmq-pg");
+      server = EmbeddedPostgresServer.start(dir.resolve("postgres"));
+      EmbeddedPostgresServer s = server;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          s.close();
+        } catch (Exception ignored) {
+          // the JVM is exiting; PostgreSQL's own shutdown is best effort here
+        }
+      }));
+    }
+    return server;
+  }
+
+  /** Creates a fresh, migrated database and returns how to reach it. */
+  public static PostgresConfig freshDatabase(Vertx vertx) throws Exception {
+    PostgresConfig admin = server().config();
+    String name = "test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+    Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(admin.connectOptions())
+        .using(vertx).build();
+    try {
+      pool.query("CREATE DATABASE " + name).execute().await(30, TimeUnit.SECONDS);
+    } finally {
+      pool.close().await(10, TimeUnit.SECONDS);
+    }
+    PostgresConfig config = new PostgresConfig(admin.host(), admin.port(), name, admin.user(), admin.password(),
+        admin.sslMode());
+    SchemaMigrations.migrate(config);
+    return config;
+  }
+}
