@@ -80,6 +80,20 @@ public final class WriteBehind<K, V> {
     return true;
   }
 
+  /**
+   * Like {@link #put}, but combines the new value with a value still pending for the key (null when
+   * none is pending, or a delete is): for rows whose value remembers what came before it.
+   */
+  public boolean merge(K key, V value, boolean inserted, java.util.function.BinaryOperator<V> merger) {
+    if (pending.size() >= capacity && !pending.containsKey(key)) {
+      refuse(key);
+      return false;
+    }
+    pending.compute(key, (k, old) -> new Change<>(old == null || old.delete() ? merger.apply(null, value)
+        : merger.apply(old.value(), value), false, old == null ? inserted : old.notYetWritten()));
+    return true;
+  }
+
   /** Records that the row is gone. A row never written (inserted since the last flush) costs no write. */
   public boolean delete(K key) {
     if (pending.size() >= capacity && !pending.containsKey(key)) {
