@@ -1,0 +1,143 @@
+package io.shadowmq.shadow.store;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node's storage: PostgreSQL (embedded in the data directory, or external), its schema brought
+ * up to date, one shared connection pool, and the stores on it. Reconnects by itself after an outage.
+ */
+public final class Storage implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Storage.class);
+
+  /**
+   * @param pgUrl            external PostgreSQL, or null for the embedded one in {@code dataDir/postgres}
+   * @param poolSize         connections in the pool
+   * @param writeBehindMillis longest a retained message or session change waits before it is written
+   * @param queueCapacity    changes kept per store while PostgreSQL is slow or down
+   */
+  public record Options(String pgUrl, Path dataDir, int poolSize, long writeBehindMillis, int queueCapacity) {
+  }
+
+  private final EmbeddedPostgresServer embedded;
+  private final Pool pool;
+  private final RetainedMessageStorePg retained;
+  private final SessionStorePg sessions;
+  private final PostgresConfig config;
+  private volatile boolean reachable = true;
+  private final long probeTimer;
+  private final Vertx vertx;
+
+  private Storage(Vertx vertx, EmbeddedPostgresServer embedded, PostgresConfig config, Pool pool, Options options,
+                  MeterRegistry registry) {
+    this.vertx = vertx;
+    this.embedded = embedded;
+    this.config = config;
+    this.pool = pool;
+    this.retained = new RetainedMessageStorePg(vertx, pool, options.queueCapacity(), options.writeBehindMillis(), registry);
+    this.sessions = new SessionStorePg(vertx, pool, options.queueCapacity(), options.writeBehindMillis(), registry);
+    Gauge.builder("shadowmq.storage.up", () -> isReady() ? 1 : 0)
+        .description("1 while PostgreSQL answers and writes succeed").register(registry);
+    this.probeTimer = vertx.setPeriodic(2000, id -> probe());
+  }
+
+  /** Starts (or connects to) PostgreSQL and applies migrations; blocking: call it from main before serving. */
+  public static Storage start(Vertx vertx, Options options, MeterRegistry registry) throws Exception {
+    EmbeddedPostgresServer embedded = null;
+    PostgresConfig config;
+    if (options.pgUrl() == null || options.pgUrl().isBlank()) {
+      embedded = EmbeddedPostgresServer.start(options.dataDir().resolve("postgres"));
+      config = embedded.config();
+    } else {
+      config = PostgresConfig.parse(options.pgUrl());
+      LOG.info("using external PostgreSQL {}", config);
+    }
+    try {
+      SchemaMigrations.migrate(config);
+      Pool pool = PgBuilder.pool()
+          .with(new PoolOptions().setMaxSize(options.poolSize()).setShared(true).setName("shadowmq"))
+          .connectingTo(config.connectOptions())
+          .using(vertx)
+          .build();
+      return new Storage(vertx, embedded, config, pool, options, registry);
+    } catch (Exception e) {
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  private void probe() {
+    pool.query("SELECT 1").execute().onComplete(ar -> {
+      boolean up = ar.succeeded();
+      if (up != reachable) {
+        if (up) {
+          LOG.info("PostgreSQL is reachable again");
+        } else {
+          LOG.error("PostgreSQL is unreachable: {}", ar.cause().toString());
+        }
+      }
+      reachable = up;
+    });
+  }
+
+  /** Ready: PostgreSQL answered the last probe and no store's writes are failing. */
+  public boolean isReady() {
+    return reachable && !retained.isFailing() && !sessions.isFailing();
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public RetainedMessageStore retained() {
+    return retained;
+  }
+
+  public SessionStore sessions() {
+    return sessions;
+  }
+
+  public PostgresConfig config() {
+    return config;
+  }
+
+  /** Where the embedded server keeps its data, or null for an external server. */
+  public Path embeddedDataDirectory() {
+    return embedded == null ? null : embedded.dataDirectory();
+  }
+
+  /** Writes what is pending, closes the pool, stops the embedded server. */
+  @Override
+  public void close() {
+    vertx.cancelTimer(probeTimer);
+    try {
+      Future.join(retained.drain(), sessions.drain()).await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("not every pending change was written at shutdown: {}", e.toString());
+    }
+    try {
+      pool.close().await(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("closing the PostgreSQL pool: {}", e.toString());
+    }
+    if (embedded != null) {
+      try {
+        embedded.close();
+      } catch (Exception e) {
+        LOG.warn("stopping the embedded PostgreSQL: {}", e.toString());
+      }
+    }
+  }
+}
