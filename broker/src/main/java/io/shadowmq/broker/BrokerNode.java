@@ -9,6 +9,12 @@ import io.shadowmq.broker.loop.BrokerLoops;
 import io.shadowmq.broker.loop.LoopMember;
 import io.shadowmq.broker.metrics.BrokerMetrics;
 import io.shadowmq.broker.mqtt.MqttBroker;
+import io.shadowmq.broker.persistence.DurableRetainedMessages;
+import io.shadowmq.broker.persistence.StoredSessions;
+import io.shadowmq.broker.persistence.StoredStateLoader;
+import io.shadowmq.broker.retained.RetainedMessages;
+import io.shadowmq.broker.session.SessionJournal;
+import io.shadowmq.shadow.store.Storage;
 import io.shadowmq.broker.retained.RetainedTree;
 import io.shadowmq.broker.routing.Router;
 import io.shadowmq.broker.routing.SubscriptionTree;
@@ -41,9 +47,10 @@ public final class BrokerNode implements AutoCloseable {
   private final MqttListenerVerticle listeners;
   private final String deploymentId;
   private final String host;
+  private final Storage storage;
 
   private BrokerNode(BrokerConfig config, Vertx vertx, BrokerLoops loops, MqttBroker broker,
-                     MqttListenerVerticle listeners, String deploymentId, String host) {
+                     MqttListenerVerticle listeners, String deploymentId, String host, Storage storage) {
     this.config = config;
     this.vertx = vertx;
     this.loops = loops;
@@ -51,6 +58,7 @@ public final class BrokerNode implements AutoCloseable {
     this.listeners = listeners;
     this.deploymentId = deploymentId;
     this.host = host;
+    this.storage = storage;
   }
 
   /** Starts a node; returns when its listeners are bound. */
@@ -65,24 +73,43 @@ public final class BrokerNode implements AutoCloseable {
         .with(new VertxOptions().setEventLoopPoolSize(eventLoops).setPreferNativeTransport(true))
         .withTransport(transport)
         .build();
+    Storage storage = null;
     try {
       BrokerLoops loops = new BrokerLoops(transport.ioEventLoopGroup());
       SubscriptionTree tree = new SubscriptionTree();
-      RetainedTree retained = new RetainedTree();
+      RetainedTree retainedTree = new RetainedTree();
       BrokerMetrics metrics = new BrokerMetrics(registry);
-      MqttBroker broker = new MqttBroker(settings, new Router(tree), retained, metrics);
+      RetainedMessages retained = retainedTree;
+      SessionJournal journal = SessionJournal.NONE;
+      DurableRetainedMessages durableRetained = null;
+      if (!config.inMemory) {
+        storage = Storage.start(vertx, new Storage.Options(config.pgUrl, config.dataDir, config.pgPoolSize,
+            config.storageWriteInterval, config.storageQueueCapacity), registry);
+        durableRetained = new DurableRetainedMessages(retainedTree, storage.retained());
+        retained = durableRetained;
+        journal = new StoredSessions(storage.sessions(), tree);
+      }
+      MqttBroker broker = new MqttBroker(settings, new Router(tree), retained, metrics, journal);
+      if (storage != null) {
+        StoredStateLoader.load(durableRetained, storage.sessions(), broker.sessions(), loops.all());
+      }
       BrokerMetrics.gauge(registry, "shadowmq.sessions", "Sessions, connected or not", () -> broker.sessions().size());
       BrokerMetrics.gauge(registry, "shadowmq.subscriptions", "Subscriptions, shared ones included", tree::size);
-      BrokerMetrics.gauge(registry, "shadowmq.retained.messages", "Topics with a retained message", retained::size);
+      BrokerMetrics.gauge(registry, "shadowmq.retained.messages", "Topics with a retained message", retainedTree::size);
 
       MqttListenerVerticle listeners = new MqttListenerVerticle(broker, transport, loops,
           new MqttListenerVerticle.Ports(host, config.mqttPort, config.wsPort));
       String id = vertx.deployVerticle(listeners).await(30, TimeUnit.SECONDS);
       LOG.info("ShadowMQ started: transport {}, {} event loops, data directory {}", transport.name(), eventLoops,
           config.dataDir.toAbsolutePath());
-      LOG.info("sessions and retained messages are kept in memory on this node");
-      return new BrokerNode(config, vertx, loops, broker, listeners, id, host);
+      if (storage == null) {
+        LOG.warn("--in-memory: sessions and retained messages are kept in memory only and do not survive a restart");
+      }
+      return new BrokerNode(config, vertx, loops, broker, listeners, id, host, storage);
     } catch (Exception e) {
+      if (storage != null) {
+        storage.close();
+      }
       vertx.close().await(10, TimeUnit.SECONDS);
       throw e;
     }
@@ -120,6 +147,11 @@ public final class BrokerNode implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The node's storage, or null with --in-memory. */
+  public Storage storage() {
+    return storage;
   }
 
   /** The bound port of the MQTT over TCP listener. */
@@ -163,6 +195,9 @@ public final class BrokerNode implements AutoCloseable {
     }
     if (broker.metrics().connections() > 0) {
       LOG.warn("{} connections still open at shutdown", broker.metrics().connections());
+    }
+    if (storage != null) {
+      storage.close(); // writes every pending change before PostgreSQL stops
     }
     try {
       vertx.close().await(Math.max(500, remainingMillis(deadline)), TimeUnit.MILLISECONDS);

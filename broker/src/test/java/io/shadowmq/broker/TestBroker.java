@@ -19,9 +19,15 @@ public final class TestBroker implements AutoCloseable {
   private final BrokerNode node;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-  private TestBroker(String... options) throws Exception {
+  private TestBroker(boolean inMemory, String... options) throws Exception {
     List<String> args = new ArrayList<>(List.of("--mqtt-port", "0", "--ws-port", "0", "--bind", "127.0.0.1",
-        "--shutdown-timeout", "5", "--data-dir", Files.createTempDirectory("shadowmq-test").toString()));
+        "--shutdown-timeout", "5"));
+    if (!List.of(options).contains("--data-dir")) {
+      args.addAll(List.of("--data-dir", Files.createTempDirectory("shadowmq-test").toString()));
+    }
+    if (inMemory) {
+      args.add("--in-memory");
+    }
     args.addAll(List.of(options));
     BrokerConfig config = new BrokerConfig();
     CommandLine cli = new CommandLine(config);
@@ -30,9 +36,17 @@ public final class TestBroker implements AutoCloseable {
     node = BrokerNode.start(config, registry);
   }
 
-  /** Starts a broker with the defaults and the given extra options, e.g. {@code "--max-inflight", "4"}. */
+  /**
+   * Starts a broker in memory (no PostgreSQL) with the defaults and the given extra options, e.g.
+   * {@code "--max-inflight", "4"}.
+   */
   public static TestBroker start(String... options) throws Exception {
-    return new TestBroker(options);
+    return new TestBroker(true, options);
+  }
+
+  /** Starts a broker with its storage (the embedded PostgreSQL under {@code --data-dir} unless --pg-url is given). */
+  public static TestBroker startWithStorage(String... options) throws Exception {
+    return new TestBroker(false, options);
   }
 
   public int port() {

@@ -27,6 +27,30 @@ public final class BrokerConfig {
       description = "Directory for the node's data. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_DATA_DIR.")
   public Path dataDir;
 
+  @Option(names = "--pg-url", paramLabel = "URL",
+      description = "External PostgreSQL, postgresql://user:password@host:5432/database[?sslmode=require]; "
+          + "without it an embedded PostgreSQL keeps its data under --data-dir. Env: SHADOWMQ_PG_URL.")
+  public String pgUrl;
+
+  @Option(names = "--pg-pool-size", defaultValue = "4", paramLabel = "N",
+      description = "Connections to PostgreSQL. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_PG_POOL_SIZE.")
+  public int pgPoolSize;
+
+  @Option(names = "--storage-write-interval", defaultValue = "500", paramLabel = "MILLIS",
+      description = "Longest a retained message or a persistent session's change waits before it is written "
+          + "(what a crash can lose). Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_STORAGE_WRITE_INTERVAL.")
+  public long storageWriteInterval;
+
+  @Option(names = "--storage-queue-capacity", defaultValue = "200000", paramLabel = "N",
+      description = "Changes kept while PostgreSQL is slow or down; past it changes are not stored (counted and "
+          + "logged). Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_STORAGE_QUEUE_CAPACITY.")
+  public int storageQueueCapacity;
+
+  @Option(names = "--in-memory", defaultValue = "false",
+      description = "Run without PostgreSQL: sessions and retained messages live in memory only and do not survive "
+          + "a restart. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_IN_MEMORY.")
+  public boolean inMemory;
+
   @Option(names = "--allow-anonymous", defaultValue = "false",
       description = "Accept clients without credentials on every address of --bind. Default: ${DEFAULT-VALUE}. "
           + "Env: SHADOWMQ_ALLOW_ANONYMOUS.")

@@ -19,7 +19,7 @@ public final class BrokerMetrics {
   /** Why a connection was refused or closed by the broker. */
   public enum Refusal {
     CONNECT_RATE, CLIENT_ID, KEEP_ALIVE, PROTOCOL_VERSION, AUTH_METHOD, CONNECT_TIMEOUT, KEEP_ALIVE_TIMEOUT,
-    MALFORMED_PACKET, PROTOCOL_ERROR, PACKET_TOO_LARGE
+    MALFORMED_PACKET, PROTOCOL_ERROR, PACKET_TOO_LARGE, STORAGE
   }
 
   private final AtomicInteger connections = new AtomicInteger();

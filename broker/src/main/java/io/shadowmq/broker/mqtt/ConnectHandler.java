@@ -119,9 +119,12 @@ final class ConnectHandler {
     }
     PacketProperties ackProps = ack;
     boolean cleanStart = connect.cleanStart();
-    broker.sessions().open(c.clientId, cleanStart, c.transport.loop(), c::isOpen).onComplete(ar -> {
+    broker.sessions().open(c.clientId, cleanStart, expiry, c.transport.loop(), c::isOpen).onComplete(ar -> {
       if (ar.failed()) {
-        return; // the connection closed while its session was being opened
+        if (c.isOpen()) { // else the connection closed while its session was being opened
+          c.refuse(ReasonCode.SERVER_UNAVAILABLE, "the session's stored messages cannot be read now", Refusal.STORAGE);
+        }
+        return;
       }
       SessionRegistry.Opened opened = ar.result();
       opened.session().expirySeconds(expiry);

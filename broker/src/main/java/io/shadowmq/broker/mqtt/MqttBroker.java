@@ -5,6 +5,7 @@ import io.shadowmq.broker.metrics.BrokerMetrics;
 import io.shadowmq.broker.retained.RetainedMessages;
 import io.shadowmq.broker.routing.Message;
 import io.shadowmq.broker.routing.Router;
+import io.shadowmq.broker.session.SessionJournal;
 import io.shadowmq.broker.session.SessionRegistry;
 import io.shadowmq.broker.transport.ClientTransport;
 import io.shadowmq.broker.transport.PacketListener;
@@ -25,12 +26,14 @@ public final class MqttBroker {
   private final SubscribeHandler subscribeHandler;
   private volatile boolean shuttingDown;
 
-  public MqttBroker(MqttSettings settings, Router router, RetainedMessages retained, BrokerMetrics metrics) {
+  /** @param journal where persistent sessions are recorded ({@link SessionJournal#NONE}: in memory only) */
+  public MqttBroker(MqttSettings settings, Router router, RetainedMessages retained, BrokerMetrics metrics,
+                    SessionJournal journal) {
     this.settings = settings;
     this.router = router;
     this.retained = retained;
     this.metrics = metrics;
-    this.sessions = new SessionRegistry(settings, router, metrics, this::publish);
+    this.sessions = new SessionRegistry(settings, router, metrics, this::publish, journal);
     this.connectRate = new ConnectRateLimiter(settings.maxConnectRate());
     this.connectHandler = new ConnectHandler(this);
     this.publishHandler = new PublishHandler(this);

@@ -11,25 +11,54 @@ import java.util.function.Predicate;
 
 /**
  * The outgoing QoS 1/2 state of one session: messages sent and not yet acknowledged, by packet id
- * in the order they were sent, and messages waiting for a place in that window. Confined to the
- * session's event loop.
+ * in the order they were sent, and messages waiting for a place in that window. Every message has
+ * a sequence number that orders it within the session; each change is told to the journal, which
+ * makes it durable for persistent sessions. Confined to the session's event loop.
  */
 final class Outbox {
-  /** A message in flight: sent, waiting for PUBACK/PUBREC; or released, waiting for PUBCOMP. */
-  static final class InFlight {
+  /** One message: queued (packetId 0), in flight, or released (PUBREC received, waiting for PUBCOMP). */
+  static final class Entry {
     final Delivery delivery;
-    final int packetId;
+    final long seq;
+    int packetId;
     boolean released;
 
-    InFlight(Delivery delivery, int packetId) {
+    Entry(Delivery delivery, long seq, int packetId, boolean released) {
       this.delivery = delivery;
+      this.seq = seq;
       this.packetId = packetId;
+      this.released = released;
     }
   }
 
-  private final LinkedHashMap<Integer, InFlight> inflight = new LinkedHashMap<>();
-  private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+  /** Where the outbox's changes go to be stored; {@link #NONE} for sessions that end with their connection. */
+  interface Journal {
+    Journal NONE = new Journal() {
+      @Override
+      public void stored(Entry e, boolean isNew) {
+      }
+
+      @Override
+      public void removed(Entry e) {
+      }
+    };
+
+    void stored(Entry e, boolean isNew);
+
+    void removed(Entry e);
+  }
+
+  private final LinkedHashMap<Integer, Entry> inflight = new LinkedHashMap<>();
+  private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+  private Journal journal = Journal.NONE;
   private int nextPacketId = 1;
+  private long nextSeq = 1;
+  /** Messages kept in the store and not read back yet (a session restored at start-up). */
+  private long unloaded;
+
+  void journal(Journal journal) {
+    this.journal = journal;
+  }
 
   int inflightCount() {
     return inflight.size();
@@ -43,6 +72,31 @@ final class Outbox {
     return !queue.isEmpty();
   }
 
+  long unloaded() {
+    return unloaded;
+  }
+
+  /** After a restore: messages still in the store, and where new sequence numbers start. */
+  void restored(long unloadedMessages, long lastSeq) {
+    this.unloaded = unloadedMessages;
+    this.nextSeq = Math.max(nextSeq, lastSeq + 1);
+  }
+
+  /** Puts messages read back from the store in front of what arrived since, in their order. */
+  void load(List<Entry> stored) {
+    List<Entry> queuedBefore = new ArrayList<>(queue);
+    queue.clear();
+    for (Entry e : stored) {
+      if (e.packetId != 0) {
+        inflight.put(e.packetId, e);
+      } else {
+        queue.addLast(e);
+      }
+    }
+    queue.addAll(queuedBefore);
+    unloaded = 0;
+  }
+
   /** The next free packet id, 1..65535, skipping ids still in flight. */
   private int allocatePacketId() {
     while (true) {
@@ -54,68 +108,110 @@ final class Outbox {
     }
   }
 
-  InFlight startFlight(Delivery d) {
-    InFlight f = new InFlight(d, allocatePacketId());
-    inflight.put(f.packetId, f);
-    return f;
+  /** Sends a new message straight away: it takes a sequence number and a packet id. */
+  Entry startFlight(Delivery d) {
+    Entry e = new Entry(d, nextSeq++, allocatePacketId(), false);
+    inflight.put(e.packetId, e);
+    journal.stored(e, true);
+    return e;
   }
 
-  InFlight get(int packetId) {
+  /** Moves a queued message into the window. */
+  Entry startFlight(Entry queued) {
+    queued.packetId = allocatePacketId();
+    inflight.put(queued.packetId, queued);
+    journal.stored(queued, false);
+    return queued;
+  }
+
+  Entry get(int packetId) {
     return inflight.get(packetId);
   }
 
-  InFlight remove(int packetId) {
-    return inflight.remove(packetId);
+  void release(Entry e) {
+    e.released = true;
+    journal.stored(e, false);
+  }
+
+  Entry remove(int packetId) {
+    Entry e = inflight.remove(packetId);
+    if (e != null) {
+      journal.removed(e);
+    }
+    return e;
   }
 
   /** A snapshot of the messages in flight, in the order they were first sent. */
-  List<InFlight> inflight() {
+  List<Entry> inflight() {
     return new ArrayList<>(inflight.values());
   }
 
   /**
-   * Queues a message; when the queue is full, drops the oldest queued one (returned) or refuses the
-   * new one (returned itself), as configured. Returns null when nothing was dropped.
+   * Queues a message; when the queue is full, drops the oldest queued one or refuses the new one, as
+   * configured (the new one always, while older messages are still unread in the store). Returns the
+   * dropped delivery, or null.
    */
   Delivery enqueue(Delivery d, int max, boolean dropOldest) {
-    if (queue.size() < max) {
-      queue.addLast(d);
-      return null;
+    if (queue.size() + unloaded >= max) {
+      if (!dropOldest || queue.isEmpty() || unloaded > 0) {
+        return d;
+      }
+      Entry dropped = queue.pollFirst();
+      journal.removed(dropped);
+      add(d);
+      return dropped.delivery;
     }
-    if (!dropOldest || queue.isEmpty()) {
-      return d;
-    }
-    Delivery dropped = queue.pollFirst();
-    queue.addLast(d);
-    return dropped;
+    add(d);
+    return null;
   }
 
-  Delivery poll() {
+  private void add(Delivery d) {
+    Entry e = new Entry(d, nextSeq++, 0, false);
+    queue.addLast(e);
+    journal.stored(e, true);
+  }
+
+  /** Takes the next queued message; it stays stored until it is sent or dropped. */
+  Entry poll() {
     return queue.pollFirst();
+  }
+
+  /** A queued message that expired before it could be sent. */
+  void discard(Entry e) {
+    journal.removed(e);
   }
 
   /** Removes and returns the queued and not-yet-acknowledged messages that match (shared-group ones). */
   List<Delivery> takeUnacknowledged(Predicate<Delivery> which) {
     List<Delivery> out = new ArrayList<>();
-    for (Iterator<InFlight> it = inflight.values().iterator(); it.hasNext(); ) {
-      InFlight f = it.next();
-      if (!f.released && which.test(f.delivery)) {
-        out.add(f.delivery);
+    for (Iterator<Entry> it = inflight.values().iterator(); it.hasNext(); ) {
+      Entry e = it.next();
+      if (!e.released && which.test(e.delivery)) {
+        out.add(e.delivery);
         it.remove();
+        journal.removed(e);
       }
     }
-    for (Iterator<Delivery> it = queue.iterator(); it.hasNext(); ) {
-      Delivery d = it.next();
-      if (which.test(d)) {
-        out.add(d);
+    for (Iterator<Entry> it = queue.iterator(); it.hasNext(); ) {
+      Entry e = it.next();
+      if (which.test(e.delivery)) {
+        out.add(e.delivery);
         it.remove();
+        journal.removed(e);
       }
     }
     return out;
   }
 
   void clear() {
+    for (Entry e : inflight.values()) {
+      journal.removed(e);
+    }
+    for (Entry e : queue) {
+      journal.removed(e);
+    }
     inflight.clear();
     queue.clear();
+    unloaded = 0;
   }
 }

@@ -58,6 +58,7 @@ public final class Session implements Subscriber {
   private final String clientId;
   private final SessionRegistry registry;
   private final Runnable drainTask = this::drainInbox;
+  private final SessionJournal journal;
 
   // Read from any thread.
   private volatile BrokerLoop owner;
@@ -80,10 +81,40 @@ public final class Session implements Subscriber {
   private long pendingWillDueNanos;
   private ScheduledFuture<?> willTimer;
 
-  Session(String clientId, BrokerLoop owner, SessionRegistry registry) {
+  Session(String clientId, BrokerLoop owner, SessionRegistry registry, long expirySeconds) {
+    this(clientId, owner, registry, expirySeconds, true);
+  }
+
+  /** @param record whether to record the new session (false: it is being read back from storage) */
+  Session(String clientId, BrokerLoop owner, SessionRegistry registry, long expirySeconds, boolean record) {
     this.clientId = clientId;
     this.owner = owner;
     this.registry = registry;
+    this.expirySeconds = expirySeconds;
+    // A session that outlives its connection is journalled from its first change to its end.
+    this.journal = expirySeconds > 0 ? registry.journal() : SessionJournal.NONE;
+    if (journal != SessionJournal.NONE) {
+      SessionJournal j = journal;
+      outbox.journal(new Outbox.Journal() {
+        @Override
+        public void stored(Outbox.Entry e, boolean isNew) {
+          j.saveMessage(clientId, new SessionJournal.Entry(e.seq, e.packetId, e.released, e.delivery), isNew);
+        }
+
+        @Override
+        public void removed(Outbox.Entry e) {
+          j.deleteMessage(clientId, e.seq);
+        }
+      });
+      if (record) {
+        journal.saveSession(clientId, expirySeconds, 0);
+      }
+    }
+  }
+
+  /** Whether the session is kept in storage (it was created with a session expiry above 0). */
+  public boolean isPersistent() {
+    return journal != SessionJournal.NONE;
   }
 
   @Override
@@ -196,11 +227,14 @@ public final class Session implements Subscriber {
   }
 
   private void send(ClientLink l, Delivery d) {
-    Outbox.InFlight f = outbox.startFlight(d);
-    if (l.sendPublish(d, f.packetId, false)) {
+    sent(l, outbox.startFlight(d));
+  }
+
+  private void sent(ClientLink l, Outbox.Entry e) {
+    if (l.sendPublish(e.delivery, e.packetId, false)) {
       registry.metrics().sent();
     } else {
-      outbox.remove(f.packetId);
+      outbox.remove(e.packetId);
       registry.metrics().dropped(Drop.TOO_LARGE_FOR_CLIENT);
     }
   }
@@ -221,19 +255,20 @@ public final class Session implements Subscriber {
     }
     long now = System.currentTimeMillis();
     while (outbox.hasQueued() && outbox.inflightCount() < window(l) && l.isWritable()) {
-      Delivery d = outbox.poll();
-      if (d.message().isExpired(now)) {
+      Outbox.Entry e = outbox.poll();
+      if (e.delivery.message().isExpired(now)) {
+        outbox.discard(e);
         registry.metrics().dropped(Drop.EXPIRED);
         continue;
       }
-      send(l, d);
+      sent(l, outbox.startFlight(e));
     }
   }
 
   // ---- acknowledgements from the client, on the owner loop -------------------------------------
 
   public void onPubAck(int packetId) {
-    Outbox.InFlight f = outbox.get(packetId);
+    Outbox.Entry f = outbox.get(packetId);
     if (f != null && !f.released) {
       outbox.remove(packetId);
       drainQueue();
@@ -242,7 +277,7 @@ public final class Session implements Subscriber {
 
   /** Returns the reason code for the PUBREL to send, or -1 when there is nothing to release. */
   public int onPubRec(int packetId, int reasonCode) {
-    Outbox.InFlight f = outbox.get(packetId);
+    Outbox.Entry f = outbox.get(packetId);
     if (f == null) {
       return ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
     }
@@ -251,12 +286,14 @@ public final class Session implements Subscriber {
       drainQueue();
       return -1;
     }
-    f.released = true;
+    if (!f.released) {
+      outbox.release(f);
+    }
     return ReasonCode.SUCCESS;
   }
 
   public void onPubComp(int packetId) {
-    Outbox.InFlight f = outbox.get(packetId);
+    Outbox.Entry f = outbox.get(packetId);
     if (f != null && f.released) {
       outbox.remove(packetId);
       drainQueue();
@@ -268,12 +305,20 @@ public final class Session implements Subscriber {
     if (awaitingRelease == null) {
       awaitingRelease = new HashSet<>(4);
     }
-    return awaitingRelease.add(packetId);
+    if (!awaitingRelease.add(packetId)) {
+      return false;
+    }
+    journal.saveAwaitingRelease(clientId, packetId);
+    return true;
   }
 
   /** Releases an incoming QoS 2 packet id; false when it was not known. */
   public boolean release(int packetId) {
-    return awaitingRelease != null && awaitingRelease.remove(packetId);
+    if (awaitingRelease == null || !awaitingRelease.remove(packetId)) {
+      return false;
+    }
+    journal.deleteAwaitingRelease(clientId, packetId);
+    return true;
   }
 
   public boolean isAwaitingRelease(int packetId) {
@@ -310,6 +355,7 @@ public final class Session implements Subscriber {
   public Subscription subscribe(Subscription sub) {
     Subscription old = subscriptions.put(sub.filter(), sub);
     registry.router().tree().subscribe(sub);
+    journal.saveSubscription(clientId, sub);
     return old;
   }
 
@@ -319,6 +365,7 @@ public final class Session implements Subscriber {
       return false;
     }
     registry.router().tree().unsubscribe(this, old.topicFilter(), old.shareGroup());
+    journal.deleteSubscription(clientId, filter);
     if (old.isShared()) {
       redistribute(d -> d.group() != null && d.group().name().equals(old.shareGroup())
           && d.group().topicFilter().equals(old.topicFilter()), false);
@@ -334,6 +381,7 @@ public final class Session implements Subscriber {
 
   public void expirySeconds(long seconds) {
     this.expirySeconds = seconds;
+    journal.saveSession(clientId, seconds, 0);
   }
 
   /**
@@ -350,7 +398,10 @@ public final class Session implements Subscriber {
       willTimer = null;
       pendingWill = null; // MQTT-3.1.3-9: reconnected before the will delay elapsed
     }
-    for (Outbox.InFlight f : outbox.inflight()) {
+    if (isPersistent()) {
+      journal.saveSession(clientId, expirySeconds, 0);
+    }
+    for (Outbox.Entry f : outbox.inflight()) {
       if (f.released) {
         newLink.sendPubRel(f.packetId);
       } else if (newLink.sendPublish(f.delivery, f.packetId, true)) {
@@ -394,6 +445,9 @@ public final class Session implements Subscriber {
   }
 
   private void startOfflineTimers() {
+    if (expirySeconds > 0 && expirySeconds < 0xFFFF_FFFFL) {
+      journal.saveSession(clientId, expirySeconds, System.currentTimeMillis() + expirySeconds * 1000);
+    }
     if (pendingWill != null && willTimer == null) {
       long delay = Math.max(0, pendingWillDueNanos - System.nanoTime());
       willTimer = owner.schedule(this::publishPendingWill, delay, TimeUnit.NANOSECONDS);
@@ -432,11 +486,19 @@ public final class Session implements Subscriber {
     willTimer = null;
     for (Subscription s : subscriptions.values()) {
       registry.router().tree().unsubscribe(this, s.topicFilter(), s.shareGroup());
+      journal.deleteSubscription(clientId, s.filter()); // so that no pending write outlives the session
+    }
+    if (awaitingRelease != null) {
+      for (int packetId : awaitingRelease) {
+        journal.deleteAwaitingRelease(clientId, packetId);
+      }
+      awaitingRelease = null;
     }
     subscriptions.clear();
     ended = true;
     redistribute(d -> d.group() != null, false);
     outbox.clear();
+    journal.deleteSession(clientId);
     registry.removed(this);
     publishPendingWill();
   }
@@ -464,6 +526,41 @@ public final class Session implements Subscriber {
 
   public boolean isAttached() {
     return link != null;
+  }
+
+  // ---- storage ---------------------------------------------------------------------------------
+
+  /**
+   * Rebuilds an offline session read back from storage: its subscriptions go into the tree, its
+   * messages stay in the store until its client comes back. Runs before the node serves.
+   */
+  void restore(List<Subscription> subs, List<Integer> awaiting, long storedMessages, long lastSeq, long expiresAtMillis) {
+    for (Subscription sub : subs) {
+      subscriptions.put(sub.filter(), sub);
+      registry.router().tree().subscribe(sub);
+    }
+    if (!awaiting.isEmpty()) {
+      awaitingRelease = new HashSet<>(awaiting);
+    }
+    outbox.restored(storedMessages, lastSeq);
+    if (expiresAtMillis > 0) {
+      expiryTimer = owner.schedule(this::expire, Math.max(0, expiresAtMillis - System.currentTimeMillis()),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Whether messages of this session are still only in the store. */
+  boolean hasUnloadedMessages() {
+    return outbox.unloaded() > 0;
+  }
+
+  /** Puts the stored messages, read back when the client reconnects, before what arrived since. */
+  void loadStored(List<SessionJournal.Entry> stored) {
+    List<Outbox.Entry> entries = new java.util.ArrayList<>(stored.size());
+    for (SessionJournal.Entry e : stored) {
+      entries.add(new Outbox.Entry(e.delivery(), e.seq(), e.packetId(), e.released()));
+    }
+    outbox.load(entries);
   }
 
   // ---- moving between loops --------------------------------------------------------------------

@@ -30,15 +30,23 @@ public final class SessionRegistry {
   private final Router router;
   private final BrokerMetrics metrics;
   private final Consumer<Message> willPublisher;
+  private final SessionJournal journal;
 
   /**
    * @param willPublisher publishes a will message like a client PUBLISH (retained and routed)
+   * @param journal       where persistent sessions are recorded ({@link SessionJournal#NONE}: memory only)
    */
-  public SessionRegistry(MqttSettings settings, Router router, BrokerMetrics metrics, Consumer<Message> willPublisher) {
+  public SessionRegistry(MqttSettings settings, Router router, BrokerMetrics metrics, Consumer<Message> willPublisher,
+                         SessionJournal journal) {
     this.settings = settings;
     this.router = router;
     this.metrics = metrics;
     this.willPublisher = willPublisher;
+    this.journal = journal;
+  }
+
+  SessionJournal journal() {
+    return journal;
   }
 
   /** A session handed to a connection, and whether it existed before (the CONNACK's session present). */
@@ -79,32 +87,61 @@ public final class SessionRegistry {
    *
    * @param connectionOpen tells whether the new connection is still open when its turn comes
    */
-  public Future<Opened> open(String clientId, boolean cleanStart, BrokerLoop loop, BooleanSupplier connectionOpen) {
+  public Future<Opened> open(String clientId, boolean cleanStart, long expirySeconds, BrokerLoop loop,
+                             BooleanSupplier connectionOpen) {
     Promise<Opened> promise = Promise.promise();
-    tryOpen(clientId, cleanStart, loop, connectionOpen, promise);
-    return promise.future();
+    tryOpen(new Opening(clientId, cleanStart, expirySeconds, loop, connectionOpen, promise));
+    return promise.future().compose(this::loadStoredMessages);
   }
 
-  private void tryOpen(String clientId, boolean cleanStart, BrokerLoop loop, BooleanSupplier connectionOpen,
-                       Promise<Opened> promise) {
-    Session existing = sessions.get(clientId);
+  /** A connection's request for its session, retried until it holds the session on its loop. */
+  private record Opening(String clientId, boolean cleanStart, long expirySeconds, BrokerLoop loop,
+                         BooleanSupplier connectionOpen, Promise<Opened> promise) {
+  }
+
+  private void tryOpen(Opening o) {
+    Session existing = sessions.get(o.clientId());
     if (existing == null) {
-      Session fresh = new Session(clientId, loop, this);
-      if (sessions.putIfAbsent(clientId, fresh) != null) {
-        tryOpen(clientId, cleanStart, loop, connectionOpen, promise); // lost a race with another connection
+      Session fresh = new Session(o.clientId(), o.loop(), this, o.expirySeconds());
+      if (sessions.putIfAbsent(o.clientId(), fresh) != null) {
+        tryOpen(o); // lost a race with another connection
         return;
       }
-      promise.complete(new Opened(fresh, false));
+      o.promise().complete(new Opened(fresh, false));
       return;
     }
-    existing.runOnOwner(() -> takeOver(existing, clientId, cleanStart, loop, connectionOpen, promise));
+    existing.runOnOwner(() -> takeOver(existing, o));
+  }
+
+  /** A restored session's messages are read from the store before its client is told it is back. */
+  private Future<Opened> loadStoredMessages(Opened opened) {
+    Session s = opened.session();
+    if (!s.hasUnloadedMessages()) {
+      return Future.succeededFuture(opened);
+    }
+    BrokerLoop loop = s.owner();
+    Promise<Opened> loaded = Promise.promise();
+    journal.loadMessages(s.clientId()).onComplete(ar -> loop.execute(() -> {
+      if (ar.failed()) {
+        LOG.error("could not read the stored messages of {}: {}", s.clientId(), ar.cause().toString());
+        loaded.fail(ar.cause());
+        return;
+      }
+      s.loadStored(ar.result());
+      loaded.complete(opened);
+    }));
+    return loaded.future();
   }
 
   /** Runs on the existing session's owner loop. */
-  private void takeOver(Session existing, String clientId, boolean cleanStart, BrokerLoop loop,
-                        BooleanSupplier connectionOpen, Promise<Opened> promise) {
+  private void takeOver(Session existing, Opening o) {
+    String clientId = o.clientId();
+    boolean cleanStart = o.cleanStart();
+    BrokerLoop loop = o.loop();
+    BooleanSupplier connectionOpen = o.connectionOpen();
+    Promise<Opened> promise = o.promise();
     if (existing.isEnded()) {
-      loop.execute(() -> tryOpen(clientId, cleanStart, loop, connectionOpen, promise));
+      loop.execute(() -> tryOpen(o));
       return;
     }
     existing.evictLink(ReasonCode.SESSION_TAKEN_OVER, "another connection took over the session");
@@ -113,7 +150,7 @@ public final class SessionRegistry {
     }
     if (existing.isEnded()) {
       // Clean start, or the evicted connection's session had expiry 0 and ended with it.
-      loop.execute(() -> tryOpen(clientId, cleanStart, loop, connectionOpen, promise));
+      loop.execute(() -> tryOpen(o));
       return;
     }
     if (!connectionOpen.getAsBoolean()) {
@@ -125,6 +162,30 @@ public final class SessionRegistry {
       return;
     }
     existing.moveTo(loop, () -> promise.complete(new Opened(existing, true)));
+  }
+
+  /**
+   * Puts a session read back from storage in place, offline, on the loop its client id hashes to.
+   * Call before the node serves.
+   */
+  public Session restore(String clientId, long expirySeconds, List<RestoredSubscription> subscriptions,
+                         List<Integer> awaitingRelease, long storedMessages, long lastSeq, long expiresAtMillis,
+                         List<BrokerLoop> loops) {
+    BrokerLoop owner = loops.get(Math.floorMod(clientId.hashCode(), loops.size()));
+    Session s = new Session(clientId, owner, this, expirySeconds, false);
+    List<io.shadowmq.broker.routing.Subscription> subs = new ArrayList<>(subscriptions.size());
+    for (RestoredSubscription r : subscriptions) {
+      subs.add(r.bind(s));
+    }
+    s.restore(subs, awaitingRelease, storedMessages, lastSeq, expiresAtMillis);
+    sessions.put(clientId, s);
+    return s;
+  }
+
+  /** A stored subscription, bound to its session once the session exists. */
+  @FunctionalInterface
+  public interface RestoredSubscription {
+    io.shadowmq.broker.routing.Subscription bind(Session session);
   }
 
   /** Disconnects every attached client with the reason (shutdown); sessions stay as they are. */

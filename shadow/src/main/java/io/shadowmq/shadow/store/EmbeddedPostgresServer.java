@@ -29,6 +29,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   /** Starts PostgreSQL on the data directory, creating the cluster on first start. */
   public static EmbeddedPostgresServer start(Path dataDirectory) throws IOException {
     Files.createDirectories(dataDirectory);
+    stopOrphan(dataDirectory);
     boolean fresh = !Files.exists(dataDirectory.resolve("postgresql.conf"));
     EmbeddedPostgres pg = EmbeddedPostgres.builder()
         .setDataDirectory(dataDirectory)
@@ -43,6 +44,37 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     LOG.info("embedded PostgreSQL {} on 127.0.0.1:{}, data in {}", fresh ? "created and started" : "started",
         pg.getPort(), dataDirectory.toAbsolutePath());
     return new EmbeddedPostgresServer(pg, dataDirectory);
+  }
+
+  /**
+   * A broker killed with SIGKILL leaves its PostgreSQL running on the data directory. Stop that
+   * server (a fast shutdown; its data is consistent) before starting a new one on the same data.
+   */
+  private static void stopOrphan(Path dataDirectory) throws IOException {
+    Path pidFile = dataDirectory.resolve("postmaster.pid");
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+    } catch (RuntimeException e) {
+      return; // not a pid file we can read: PostgreSQL itself will judge it
+    }
+    var process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
+    if (process.isEmpty()) {
+      return;
+    }
+    LOG.warn("PostgreSQL (pid {}) of an earlier run is still running on {}: stopping it", pid, dataDirectory);
+    ProcessHandle postmaster = process.get();
+    try {
+      // SIGINT is PostgreSQL's fast shutdown; ProcessHandle can only send SIGTERM, so use kill(1).
+      new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
+      postmaster.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IOException("could not stop the PostgreSQL (pid " + pid + ") left running on " + dataDirectory, e);
+    }
   }
 
   private static int freePort() throws IOException {
