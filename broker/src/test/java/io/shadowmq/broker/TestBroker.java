@@ -83,6 +83,12 @@ public final class TestBroker implements AutoCloseable {
     return c == null ? 0 : c.count();
   }
 
+  /** A gauge's value, or NaN when there is none. */
+  public double gauge(String name, String... tags) {
+    var g = registry.find(name).tags(tags).gauge();
+    return g == null ? Double.NaN : g.value();
+  }
+
   public static Path tempDir() throws Exception {
     return Files.createTempDirectory("shadowmq-test");
   }

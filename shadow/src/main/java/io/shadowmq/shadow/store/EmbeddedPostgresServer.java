@@ -26,8 +26,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     this.dataDirectory = dataDirectory;
   }
 
-  /** Starts PostgreSQL on the data directory, creating the cluster on first start. */
+  /** Starts PostgreSQL on the data directory, creating the cluster on first start, on a free port. */
   public static EmbeddedPostgresServer start(Path dataDirectory) throws IOException {
+    return start(dataDirectory, 0);
+  }
+
+  /** Starts PostgreSQL on the data directory and the given loopback port (0: a free one). */
+  public static EmbeddedPostgresServer start(Path dataDirectory, int port) throws IOException {
     Files.createDirectories(dataDirectory);
     stopOrphan(dataDirectory);
     boolean fresh = !Files.exists(dataDirectory.resolve("postgresql.conf"));
@@ -35,7 +40,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         .setDataDirectory(dataDirectory)
         .setCleanDataDirectory(false)
         .setRegisterShutdownHook(false)
-        .setPort(freePort())
+        .setPort(port > 0 ? port : freePort())
         .setPGStartupWait(Duration.ofSeconds(60))
         .setServerConfig("listen_addresses", "127.0.0.1")
         .setServerConfig("max_connections", "100")
