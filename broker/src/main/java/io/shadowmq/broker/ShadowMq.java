@@ -39,6 +39,10 @@ public final class ShadowMq implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       node.close();
       stopped.countDown();
+      System.out.flush();
+      System.err.flush();
+      // A graceful stop on SIGTERM/SIGINT is a success: exit 0, not the JVM's 128+signal.
+      Runtime.getRuntime().halt(0);
     }, "shadowmq-shutdown"));
     for (MqttListener l : node.listeners()) {
       String name = l.kindLabel().equals("ws") ? "mqtt-ws" : "mqtt";
