@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The {@code shadowmq} executable: starts a broker node and runs until SIGTERM or SIGINT. */
 @Command(name = "shadowmq", mixinStandardHelpOptions = true, versionProvider = ShadowMq.Version.class,
@@ -34,16 +35,31 @@ public final class ShadowMq implements Callable<Integer> {
   public Integer call() throws Exception {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    BrokerNode node = BrokerNode.start(config, registry);
+    AtomicReference<BrokerNode> started = new AtomicReference<>();
+    Object startup = new Object();
     CountDownLatch stopped = new CountDownLatch(1);
+    // Installed before anything starts: a SIGTERM during start-up waits for it, then stops what started
+    // (above all the embedded PostgreSQL, which would otherwise outlive the JVM).
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      node.close();
+      BrokerNode running;
+      synchronized (startup) {
+        running = started.get();
+      }
+      if (running == null) {
+        return; // start-up failed and cleaned up after itself; keep the exit status it set
+      }
+      running.close();
       stopped.countDown();
       System.out.flush();
       System.err.flush();
       // A graceful stop on SIGTERM/SIGINT is a success: exit 0, not the JVM's 128+signal.
       Runtime.getRuntime().halt(0);
     }, "shadowmq-shutdown"));
+    BrokerNode node;
+    synchronized (startup) {
+      node = BrokerNode.start(config, registry);
+      started.set(node);
+    }
     for (MqttListener l : node.listeners()) {
       String name = l.kindLabel().equals("ws") ? "mqtt-ws" : "mqtt";
       System.out.println("listening listener=" + name + " host=" + node.host() + " port=" + l.port());
