@@ -43,8 +43,9 @@ public final class MqttDecoder extends ByteToMessageDecoder {
       int remaining = (int) (lengthAndSize >>> 8);
       int headerSize = 1 + (int) (lengthAndSize & 0xFF);
       if ((long) headerSize + remaining > maxPacketSize) {
+        int level = type == PacketType.CONNECT && protocolLevel == 0 ? peekConnectLevel(in, start + headerSize) : protocolLevel;
         fail(in, out, new DecodeFailure(ReasonCode.PACKET_TOO_LARGE,
-            "packet of " + (headerSize + (long) remaining) + " bytes exceeds the maximum of " + maxPacketSize, type, protocolLevel));
+            "packet of " + (headerSize + (long) remaining) + " bytes exceeds the maximum of " + maxPacketSize, type, level));
         return;
       }
       if (in.readableBytes() < headerSize + remaining) {
@@ -88,6 +89,19 @@ public final class MqttDecoder extends ByteToMessageDecoder {
       multiplier *= 128;
     }
     return -2;
+  }
+
+  /**
+   * The protocol level of a CONNECT that is refused unread (too large), when its first bytes are
+   * here and say MQTT 5: such a client is owed CONNACK 0x95 rather than a bare close. Else 0.
+   */
+  private static int peekConnectLevel(ByteBuf in, int index) {
+    if (in.writerIndex() - index < 7) {
+      return 0;
+    }
+    boolean mqtt = in.getUnsignedShort(index) == 4 && in.getByte(index + 2) == 'M' && in.getByte(index + 3) == 'Q'
+        && in.getByte(index + 4) == 'T' && in.getByte(index + 5) == 'T';
+    return mqtt && in.getUnsignedByte(index + 6) == 5 ? 5 : 0;
   }
 
   private Packet decodeBody(int type, int flags, PacketReader r, int remaining) throws MalformedPacketException {
