@@ -108,6 +108,10 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     switch (type) {
       case PacketType.CONNECT:
         requireFlags(type, flags, 0);
+        if (protocolLevel != 0) {
+          // MQTT-3.1.0-2; decided here so that its protocol level cannot change how the rest is read.
+          throw protocolError("second CONNECT on one connection");
+        }
         return decodeConnect(r);
       case PacketType.PUBLISH:
         return decodePublish(flags, r);
