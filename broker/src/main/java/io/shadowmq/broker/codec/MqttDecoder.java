@@ -222,7 +222,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     if (qos > 0) {
       packetId = r.readUInt16("packet identifier");
       if (packetId == 0) {
-        throw malformed("packet identifier 0");
+        throw protocolError("packet identifier 0"); // MQTT-2.2.1-3: parsed, but a value not allowed
       }
     }
     PacketProperties props = protocolLevel == 5 ? readProperties(r, Ctx.PUBLISH) : PacketProperties.NONE;
@@ -232,7 +232,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
   private AckPacket decodeAck(int type, PacketReader r, int remaining) throws MalformedPacketException {
     int packetId = r.readUInt16("packet identifier");
     if (packetId == 0) {
-      throw malformed("packet identifier 0");
+      throw protocolError("packet identifier 0"); // MQTT-2.2.1-3: parsed, but a value not allowed
     }
     if (protocolLevel < 5) {
       if (remaining != 2) {
@@ -251,7 +251,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
   private SubscribePacket decodeSubscribe(PacketReader r) throws MalformedPacketException {
     int packetId = r.readUInt16("packet identifier");
     if (packetId == 0) {
-      throw malformed("packet identifier 0");
+      throw protocolError("packet identifier 0"); // MQTT-2.2.1-3: parsed, but a value not allowed
     }
     PacketProperties props = protocolLevel == 5 ? readProperties(r, Ctx.SUBSCRIBE) : PacketProperties.NONE;
     List<SubscribePacket.Request> requests = new ArrayList<>(2);
@@ -287,7 +287,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
   private UnsubscribePacket decodeUnsubscribe(PacketReader r) throws MalformedPacketException {
     int packetId = r.readUInt16("packet identifier");
     if (packetId == 0) {
-      throw malformed("packet identifier 0");
+      throw protocolError("packet identifier 0"); // MQTT-2.2.1-3: parsed, but a value not allowed
     }
     PacketProperties props = protocolLevel == 5 ? readProperties(r, Ctx.UNSUBSCRIBE) : PacketProperties.NONE;
     List<String> filters = new ArrayList<>(2);
@@ -365,7 +365,12 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     while (r.remaining() > endRemaining) {
       int id = r.readVarInt("property identifier");
       if (id >= 64 || !ctx.allows(id)) {
-        throw protocolError("property 0x" + Integer.toHexString(id) + " is not allowed in " + ctx);
+        if (ctx == Ctx.PUBLISH && id == PacketProperties.SUBSCRIPTION_IDENTIFIER) {
+          // Valid in a PUBLISH, only not from a client (MQTT-3.3.4-6): a protocol error, not a malformed packet.
+          throw protocolError("a PUBLISH from a client must not carry a subscription identifier");
+        }
+        // Section 2.2.2.2: an identifier not valid for the packet type makes a malformed packet.
+        throw malformed("property 0x" + Integer.toHexString(id) + " is not valid in " + ctx);
       }
       if (id != PacketProperties.USER_PROPERTY) {
         if ((seen & (1L << id)) != 0) {
@@ -451,7 +456,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         }
         break;
       default:
-        throw protocolError("property 0x" + Integer.toHexString(id) + " is not allowed here");
+        throw malformed("property 0x" + Integer.toHexString(id) + " is not valid here");
     }
   }
 
