@@ -162,8 +162,9 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
         session.expirySeconds(Math.min(expiry, broker.settings().maxSessionExpirySeconds()));
       }
     }
-    // MQTT-3.14.4-3: a normal DISCONNECT deletes the will; reason 0x04 asks for it to be published.
-    willCancelled = !(isV5() && disconnect.reasonCode() == ReasonCode.DISCONNECT_WITH_WILL);
+    // MQTT-3.14.4-3: only a normal DISCONNECT (3.1.1, or reason 0x00) deletes the will; 0x04 and
+    // the error reasons leave it to be published (MQTT-3.1.2-8).
+    willCancelled = !isV5() || disconnect.reasonCode() == ReasonCode.SUCCESS;
     state = CLOSED;
     transport.close();
   }
