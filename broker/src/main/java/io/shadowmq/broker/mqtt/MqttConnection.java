@@ -255,12 +255,16 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
   // ---- outbound ------------------------------------------------------------------------------
 
   void send(Packet packet) {
-    transport.write(MqttEncoder.encode(transport.alloc(), packet, protocolLevel));
+    transport.write(encode(packet));
   }
 
   private void closeAfter(Packet packet) {
     state = CLOSED;
-    transport.writeAndClose(MqttEncoder.encode(transport.alloc(), packet, protocolLevel));
+    transport.writeAndClose(encode(packet));
+  }
+
+  private ByteBuf encode(Packet packet) {
+    return MqttEncoder.encode(transport.alloc(), packet, protocolLevel, clientMaximumPacketSize);
   }
 
   private void closeNow() {
@@ -292,21 +296,27 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
   public boolean sendPublish(Delivery d, int packetId, boolean dup) {
     Message m = d.message();
     long expiry = isV5() ? m.remainingExpirySeconds(System.currentTimeMillis()) : -1;
-    if (clientMaximumPacketSize != Long.MAX_VALUE
-        && MqttEncoder.publishSize(protocolLevel, m.topic(), d.qos(), m.payload(), m.properties(), expiry,
-        d.subscriptionIds(), -1) > clientMaximumPacketSize) {
-      return false; // MQTT-3.1.2-24: never send a client more than it accepts
-    }
     String topic = m.topic();
-    int alias = -1;
-    if (outboundAliases != null) {
-      int a = outboundAliases.aliasFor(topic);
-      if (a < 0) {
-        alias = -a; // the client knows this alias: send the alias alone
-        topic = "";
-      } else if (a > 0) {
-        alias = a; // a new alias: send it with the topic
+    int known = outboundAliases == null ? 0 : outboundAliases.known(topic);
+    boolean newAlias = outboundAliases != null && known == 0;
+    if (clientMaximumPacketSize != Long.MAX_VALUE) {
+      // MQTT-3.1.2-24: never send a client more than it accepts, alias included (any alias takes 3 bytes).
+      long size = MqttEncoder.publishSize(protocolLevel, known > 0 ? "" : topic, d.qos(), m.payload(), m.properties(),
+          expiry, d.subscriptionIds(), known > 0 || newAlias ? 1 : -1);
+      if (size > clientMaximumPacketSize) {
+        if (!newAlias || MqttEncoder.publishSize(protocolLevel, topic, d.qos(), m.payload(), m.properties(), expiry,
+            d.subscriptionIds(), -1) > clientMaximumPacketSize) {
+          return false;
+        }
+        newAlias = false; // no room for a new alias: send the topic alone
       }
+    }
+    int alias = -1;
+    if (known > 0) {
+      alias = known; // the client knows this alias: send the alias alone
+      topic = "";
+    } else if (newAlias) {
+      alias = outboundAliases.assign(topic); // sent with the topic
     }
     ByteBuf buf = MqttEncoder.encodePublish(transport.alloc(), protocolLevel, topic, d.qos(), dup, d.retain(), packetId,
         m.payload(), m.properties(), expiry, d.subscriptionIds(), alias);
