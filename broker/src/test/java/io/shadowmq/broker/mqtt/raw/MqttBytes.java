@@ -3,6 +3,8 @@ package io.shadowmq.broker.mqtt.raw;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Builds MQTT packets byte by byte, the way the Mosquitto test suite does: the test states every
@@ -111,5 +113,63 @@ final class MqttBytes {
   /** MQTT 5 DISCONNECT from the server with a reason code and no properties. */
   static byte[] disconnect5(int reasonCode) {
     return new byte[] {(byte) 0xE0, 0x02, (byte) reasonCode, 0x00};
+  }
+
+  /**
+   * Reads the MQTT 5 property section that starts at {@code at}: identifier to value (Integer for
+   * bytes, two- and four-byte integers and variable byte integers, String, or byte[]). User
+   * properties are read and left out.
+   */
+  static Map<Integer, Object> readProperties(byte[] packet, int at) {
+    int[] pos = {at};
+    int length = readVarInt(packet, pos);
+    int end = pos[0] + length;
+    Map<Integer, Object> out = new LinkedHashMap<>();
+    while (pos[0] < end) {
+      int id = readVarInt(packet, pos);
+      switch (id) {
+        case 0x01, 0x17, 0x19, 0x24, 0x25, 0x28, 0x29, 0x2A -> out.put(id, packet[pos[0]++] & 0xFF);
+        case 0x13, 0x21, 0x22, 0x23 -> out.put(id, readU16(packet, pos));
+        case 0x02, 0x11, 0x18, 0x27 -> {
+          out.put(id, (readU16(packet, pos) << 16) | readU16(packet, pos));
+        }
+        case 0x0B -> out.put(id, readVarInt(packet, pos));
+        case 0x09, 0x16 -> out.put(id, readBytes(packet, pos));
+        case 0x26 -> {
+          readBytes(packet, pos);
+          readBytes(packet, pos);
+        }
+        default -> out.put(id, new String(readBytes(packet, pos), StandardCharsets.UTF_8)); // the string properties
+      }
+    }
+    if (pos[0] != end) {
+      throw new IllegalStateException("properties run past their length");
+    }
+    return out;
+  }
+
+  private static int readVarInt(byte[] b, int[] pos) {
+    int value = 0;
+    int multiplier = 1;
+    int digit;
+    do {
+      digit = b[pos[0]++] & 0xFF;
+      value += (digit & 0x7F) * multiplier;
+      multiplier *= 128;
+    } while ((digit & 0x80) != 0);
+    return value;
+  }
+
+  private static int readU16(byte[] b, int[] pos) {
+    int v = ((b[pos[0]] & 0xFF) << 8) | (b[pos[0] + 1] & 0xFF);
+    pos[0] += 2;
+    return v;
+  }
+
+  private static byte[] readBytes(byte[] b, int[] pos) {
+    int n = readU16(b, pos);
+    byte[] out = java.util.Arrays.copyOfRange(b, pos[0], pos[0] + n);
+    pos[0] += n;
+    return out;
   }
 }
