@@ -196,4 +196,15 @@ class ConnectTest extends RawBrokerTest {
       c.expect("20 02 00 00");
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"re/#", "+", ""})
+  void willResponseTopicThatIsNoTopicNameRefusesMqtt5WithConnAck0x82(String responseTopic) throws Exception {
+    try (RawClient c = RawClient.open(broker)) {
+      c.send(packet(0x10, str("MQTT"), u8(5), u8(0x06), u16(60), props(), str("will-resp"),
+          props(hex("08"), str(responseTopic)), str("w/t"), str("x")));
+      assertConnAckRefusal(c.readPacket(), 0x82);
+      c.expectClosed();
+    }
+  }
 }

@@ -188,4 +188,22 @@ class PublishTest extends RawBrokerTest {
       sub.expectSilence(Duration.ofMillis(300));
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"re/#", "+/re", "#", ""})
+  void responseTopicThatIsNoTopicNameIsAProtocolError(String responseTopic) throws Exception {
+    try (RawClient c = RawClient.connected5(broker, "resp-wild")) {
+      c.send(packet(0x32, str("t"), u16(1), props(hex("08"), str(responseTopic)), hex("78")))
+          .expect(disconnect5(0x82)).expectClosed();
+    }
+  }
+
+  @Test
+  void responseTopicIsPassedThrough() throws Exception {
+    try (RawClient c = RawClient.connected5(broker, "resp-ok")) {
+      c.send(packet(0x82, u16(1), props(), str("req/t"), hex("00"))).expect("90 04 00 01 00 00");
+      c.send(packet(0x30, str("req/t"), props(hex("08"), str("re/ply"), hex("09"), u16(2), hex("01 02")), hex("78")));
+      c.expect(packet(0x30, str("req/t"), props(hex("08"), str("re/ply"), hex("09"), u16(2), hex("01 02")), hex("78")));
+    }
+  }
 }
