@@ -43,8 +43,9 @@ public final class MqttDecoder extends ByteToMessageDecoder {
       int remaining = (int) (lengthAndSize >>> 8);
       int headerSize = 1 + (int) (lengthAndSize & 0xFF);
       if ((long) headerSize + remaining > maxPacketSize) {
+        int level = type == PacketType.CONNECT && protocolLevel == 0 ? peekConnectLevel(in, start + headerSize) : protocolLevel;
         fail(in, out, new DecodeFailure(ReasonCode.PACKET_TOO_LARGE,
-            "packet of " + (headerSize + (long) remaining) + " bytes exceeds the maximum of " + maxPacketSize, type, protocolLevel));
+            "packet of " + (headerSize + (long) remaining) + " bytes exceeds the maximum of " + maxPacketSize, type, level));
         return;
       }
       if (in.readableBytes() < headerSize + remaining) {
@@ -90,10 +91,27 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     return -2;
   }
 
+  /**
+   * The protocol level of a CONNECT that is refused unread (too large), when its first bytes are
+   * here and say MQTT 5: such a client is owed CONNACK 0x95 rather than a bare close. Else 0.
+   */
+  private static int peekConnectLevel(ByteBuf in, int index) {
+    if (in.writerIndex() - index < 7) {
+      return 0;
+    }
+    boolean mqtt = in.getUnsignedShort(index) == 4 && in.getByte(index + 2) == 'M' && in.getByte(index + 3) == 'Q'
+        && in.getByte(index + 4) == 'T' && in.getByte(index + 5) == 'T';
+    return mqtt && in.getUnsignedByte(index + 6) == 5 ? 5 : 0;
+  }
+
   private Packet decodeBody(int type, int flags, PacketReader r, int remaining) throws MalformedPacketException {
     switch (type) {
       case PacketType.CONNECT:
         requireFlags(type, flags, 0);
+        if (protocolLevel != 0) {
+          // MQTT-3.1.0-2; decided here so that its protocol level cannot change how the rest is read.
+          throw protocolError("second CONNECT on one connection");
+        }
         return decodeConnect(r);
       case PacketType.PUBLISH:
         return decodePublish(flags, r);
@@ -172,11 +190,11 @@ public final class MqttDecoder extends ByteToMessageDecoder {
       throw malformed("password flag set without the user name flag");
     }
     int keepAlive = r.readUInt16("keep alive");
-    PacketProperties props = level == 5 ? readProperties(r, Ctx.CONNECT) : PacketProperties.NONE;
+    PacketProperties props = level == 5 ? PropertyReader.read(r, PropertyReader.Scope.CONNECT) : PacketProperties.NONE;
     String clientId = r.readString("client identifier");
     ConnectPacket.WillSpec will = null;
     if (willFlag) {
-      PacketProperties willProps = level == 5 ? readProperties(r, Ctx.WILL) : PacketProperties.NONE;
+      PacketProperties willProps = level == 5 ? PropertyReader.read(r, PropertyReader.Scope.WILL) : PacketProperties.NONE;
       String willTopic = r.readString("will topic");
       byte[] willPayload = r.readBinary("will payload");
       will = new ConnectPacket.WillSpec(willTopic, willPayload, willQos, willRetain, willProps);
@@ -204,17 +222,17 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     if (qos > 0) {
       packetId = r.readUInt16("packet identifier");
       if (packetId == 0) {
-        throw malformed("packet identifier 0");
+        throw protocolError("packet identifier 0"); // MQTT-2.2.1-3: parsed, but a value not allowed
       }
     }
-    PacketProperties props = protocolLevel == 5 ? readProperties(r, Ctx.PUBLISH) : PacketProperties.NONE;
+    PacketProperties props = protocolLevel == 5 ? PropertyReader.read(r, PropertyReader.Scope.PUBLISH) : PacketProperties.NONE;
     return new PublishPacket(topic, qos, dup, retain, packetId, props, r.readRest());
   }
 
   private AckPacket decodeAck(int type, PacketReader r, int remaining) throws MalformedPacketException {
     int packetId = r.readUInt16("packet identifier");
     if (packetId == 0) {
-      throw malformed("packet identifier 0");
+      throw protocolError("packet identifier 0"); // MQTT-2.2.1-3: parsed, but a value not allowed
     }
     if (protocolLevel < 5) {
       if (remaining != 2) {
@@ -223,7 +241,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
       return AckPacket.of(type, packetId, ReasonCode.SUCCESS);
     }
     int reason = r.hasRemaining() ? r.readByte("reason code") : ReasonCode.SUCCESS;
-    PacketProperties props = r.hasRemaining() ? readProperties(r, Ctx.ACK) : PacketProperties.NONE;
+    PacketProperties props = r.hasRemaining() ? PropertyReader.read(r, PropertyReader.Scope.ACK) : PacketProperties.NONE;
     if (r.hasRemaining()) {
       throw malformed(PacketType.name(type) + " has bytes after its properties");
     }
@@ -233,9 +251,9 @@ public final class MqttDecoder extends ByteToMessageDecoder {
   private SubscribePacket decodeSubscribe(PacketReader r) throws MalformedPacketException {
     int packetId = r.readUInt16("packet identifier");
     if (packetId == 0) {
-      throw malformed("packet identifier 0");
+      throw protocolError("packet identifier 0"); // MQTT-2.2.1-3: parsed, but a value not allowed
     }
-    PacketProperties props = protocolLevel == 5 ? readProperties(r, Ctx.SUBSCRIBE) : PacketProperties.NONE;
+    PacketProperties props = protocolLevel == 5 ? PropertyReader.read(r, PropertyReader.Scope.SUBSCRIBE) : PacketProperties.NONE;
     List<SubscribePacket.Request> requests = new ArrayList<>(2);
     while (r.hasRemaining()) {
       String filter = r.readString("topic filter");
@@ -269,9 +287,9 @@ public final class MqttDecoder extends ByteToMessageDecoder {
   private UnsubscribePacket decodeUnsubscribe(PacketReader r) throws MalformedPacketException {
     int packetId = r.readUInt16("packet identifier");
     if (packetId == 0) {
-      throw malformed("packet identifier 0");
+      throw protocolError("packet identifier 0"); // MQTT-2.2.1-3: parsed, but a value not allowed
     }
-    PacketProperties props = protocolLevel == 5 ? readProperties(r, Ctx.UNSUBSCRIBE) : PacketProperties.NONE;
+    PacketProperties props = protocolLevel == 5 ? PropertyReader.read(r, PropertyReader.Scope.UNSUBSCRIBE) : PacketProperties.NONE;
     List<String> filters = new ArrayList<>(2);
     while (r.hasRemaining()) {
       filters.add(r.readString("topic filter"));
@@ -291,156 +309,10 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     }
     int reason = r.hasRemaining() ? r.readByte("reason code") : ReasonCode.SUCCESS;
     PacketProperties props = r.hasRemaining()
-        ? readProperties(r, type == PacketType.AUTH ? Ctx.AUTH : Ctx.DISCONNECT) : PacketProperties.NONE;
+        ? PropertyReader.read(r, type == PacketType.AUTH ? PropertyReader.Scope.AUTH : PropertyReader.Scope.DISCONNECT) : PacketProperties.NONE;
     if (r.hasRemaining()) {
       throw malformed(PacketType.name(type) + " has bytes after its properties");
     }
     return new SimplePacket(type, reason, props);
-  }
-
-  /** The packets (and the will) that carry properties, with the property identifiers each may hold. */
-  private enum Ctx {
-    CONNECT(PacketProperties.SESSION_EXPIRY_INTERVAL, PacketProperties.RECEIVE_MAXIMUM, PacketProperties.MAXIMUM_PACKET_SIZE,
-        PacketProperties.TOPIC_ALIAS_MAXIMUM, PacketProperties.REQUEST_RESPONSE_INFORMATION,
-        PacketProperties.REQUEST_PROBLEM_INFORMATION, PacketProperties.USER_PROPERTY,
-        PacketProperties.AUTHENTICATION_METHOD, PacketProperties.AUTHENTICATION_DATA),
-    WILL(PacketProperties.WILL_DELAY_INTERVAL, PacketProperties.PAYLOAD_FORMAT_INDICATOR, PacketProperties.MESSAGE_EXPIRY_INTERVAL,
-        PacketProperties.CONTENT_TYPE, PacketProperties.RESPONSE_TOPIC, PacketProperties.CORRELATION_DATA,
-        PacketProperties.USER_PROPERTY),
-    PUBLISH(PacketProperties.PAYLOAD_FORMAT_INDICATOR, PacketProperties.MESSAGE_EXPIRY_INTERVAL, PacketProperties.TOPIC_ALIAS,
-        PacketProperties.RESPONSE_TOPIC, PacketProperties.CORRELATION_DATA, PacketProperties.USER_PROPERTY,
-        PacketProperties.CONTENT_TYPE),
-    ACK(PacketProperties.REASON_STRING, PacketProperties.USER_PROPERTY),
-    SUBSCRIBE(PacketProperties.SUBSCRIPTION_IDENTIFIER, PacketProperties.USER_PROPERTY),
-    UNSUBSCRIBE(PacketProperties.USER_PROPERTY),
-    DISCONNECT(PacketProperties.SESSION_EXPIRY_INTERVAL, PacketProperties.REASON_STRING, PacketProperties.USER_PROPERTY,
-        PacketProperties.SERVER_REFERENCE),
-    AUTH(PacketProperties.AUTHENTICATION_METHOD, PacketProperties.AUTHENTICATION_DATA, PacketProperties.REASON_STRING,
-        PacketProperties.USER_PROPERTY);
-
-    private final long allowed;
-
-    Ctx(int... ids) {
-      long mask = 0;
-      for (int id : ids) {
-        mask |= 1L << id;
-      }
-      this.allowed = mask;
-    }
-
-    boolean allows(int id) {
-      return id < 64 && (allowed & (1L << id)) != 0;
-    }
-  }
-
-  private static PacketProperties readProperties(PacketReader r, Ctx ctx) throws MalformedPacketException {
-    int length = r.readVarInt("property length");
-    if (length == 0) {
-      return PacketProperties.NONE;
-    }
-    if (length > r.remaining()) {
-      throw malformed("property length runs past the end of the packet");
-    }
-    int endRemaining = r.remaining() - length;
-    PacketProperties p = new PacketProperties();
-    long seen = 0;
-    while (r.remaining() > endRemaining) {
-      int id = r.readVarInt("property identifier");
-      if (id >= 64 || !ctx.allows(id)) {
-        throw protocolError("property 0x" + Integer.toHexString(id) + " is not allowed in " + ctx);
-      }
-      if (id != PacketProperties.USER_PROPERTY) {
-        if ((seen & (1L << id)) != 0) {
-          throw protocolError("property 0x" + Integer.toHexString(id) + " appears twice");
-        }
-        seen |= 1L << id;
-      }
-      readProperty(r, id, p);
-    }
-    if (r.remaining() != endRemaining) {
-      throw malformed("a property runs past the property length");
-    }
-    return p;
-  }
-
-  private static void readProperty(PacketReader r, int id, PacketProperties p) throws MalformedPacketException {
-    switch (id) {
-      case PacketProperties.PAYLOAD_FORMAT_INDICATOR:
-        p.payloadFormatIndicator = zeroOrOne(r.readByte("payload format indicator"), "payload format indicator");
-        break;
-      case PacketProperties.MESSAGE_EXPIRY_INTERVAL:
-        p.messageExpiryInterval = r.readUInt32("message expiry interval");
-        break;
-      case PacketProperties.CONTENT_TYPE:
-        p.contentType = r.readString("content type");
-        break;
-      case PacketProperties.RESPONSE_TOPIC:
-        p.responseTopic = r.readString("response topic");
-        break;
-      case PacketProperties.CORRELATION_DATA:
-        p.correlationData = r.readBinary("correlation data");
-        break;
-      case PacketProperties.SUBSCRIPTION_IDENTIFIER:
-        int subId = r.readVarInt("subscription identifier");
-        if (subId == 0) {
-          throw protocolError("subscription identifier 0");
-        }
-        p.subscriptionIdentifiers = new int[] {subId};
-        break;
-      case PacketProperties.SESSION_EXPIRY_INTERVAL:
-        p.sessionExpiryInterval = r.readUInt32("session expiry interval");
-        break;
-      case PacketProperties.AUTHENTICATION_METHOD:
-        p.authenticationMethod = r.readString("authentication method");
-        break;
-      case PacketProperties.AUTHENTICATION_DATA:
-        p.authenticationData = r.readBinary("authentication data");
-        break;
-      case PacketProperties.REQUEST_PROBLEM_INFORMATION:
-        p.requestProblemInformation = zeroOrOne(r.readByte("request problem information"), "request problem information");
-        break;
-      case PacketProperties.WILL_DELAY_INTERVAL:
-        p.willDelayInterval = r.readUInt32("will delay interval");
-        break;
-      case PacketProperties.REQUEST_RESPONSE_INFORMATION:
-        p.requestResponseInformation = zeroOrOne(r.readByte("request response information"), "request response information");
-        break;
-      case PacketProperties.SERVER_REFERENCE:
-        p.serverReference = r.readString("server reference");
-        break;
-      case PacketProperties.REASON_STRING:
-        p.reasonString = r.readString("reason string");
-        break;
-      case PacketProperties.RECEIVE_MAXIMUM:
-        p.receiveMaximum = r.readUInt16("receive maximum");
-        if (p.receiveMaximum == 0) {
-          throw protocolError("receive maximum 0");
-        }
-        break;
-      case PacketProperties.TOPIC_ALIAS_MAXIMUM:
-        p.topicAliasMaximum = r.readUInt16("topic alias maximum");
-        break;
-      case PacketProperties.TOPIC_ALIAS:
-        p.topicAlias = r.readUInt16("topic alias");
-        break;
-      case PacketProperties.USER_PROPERTY:
-        p.addUserProperty(r.readString("user property name"), r.readString("user property value"));
-        break;
-      case PacketProperties.MAXIMUM_PACKET_SIZE:
-        p.maximumPacketSize = r.readUInt32("maximum packet size");
-        if (p.maximumPacketSize == 0) {
-          throw protocolError("maximum packet size 0");
-        }
-        break;
-      default:
-        throw protocolError("property 0x" + Integer.toHexString(id) + " is not allowed here");
-    }
-  }
-
-  private static int zeroOrOne(int value, String what) throws MalformedPacketException {
-    if (value > 1) {
-      throw protocolError(what + " must be 0 or 1, found " + value);
-    }
-    return value;
   }
 }

@@ -15,6 +15,37 @@ public final class MqttEncoder {
   private MqttEncoder() {
   }
 
+  /**
+   * Encodes a packet for a client that accepts at most {@code maxSize} bytes. A reason string that
+   * would take it past that is left out (MQTT-3.1.2-24; e.g. MQTT-3.4.2-2 for PUBACK): the broker's
+   * packets carry it as their only optional property, so they are re-encoded without properties.
+   */
+  public static ByteBuf encode(ByteBufAllocator alloc, Packet packet, int protocolLevel, long maxSize) {
+    ByteBuf buf = encode(alloc, packet, protocolLevel);
+    if (buf.readableBytes() <= maxSize) {
+      return buf;
+    }
+    Packet bare = withoutReasonString(packet);
+    if (bare == null) {
+      return buf;
+    }
+    buf.release();
+    return encode(alloc, bare, protocolLevel);
+  }
+
+  private static Packet withoutReasonString(Packet p) {
+    if (p instanceof AckPacket a && a.properties().reasonString != null) {
+      return new AckPacket(a.type(), a.packetId(), a.reasonCode(), PacketProperties.NONE);
+    } else if (p instanceof SubAckPacket a && a.properties().reasonString != null) {
+      return new SubAckPacket(a.type(), a.packetId(), a.reasonCodes(), PacketProperties.NONE);
+    } else if (p instanceof SimplePacket d && d.properties().reasonString != null) {
+      return new SimplePacket(d.type(), d.reasonCode(), PacketProperties.NONE);
+    } else if (p instanceof ConnAckPacket a && a.properties().reasonString != null) {
+      return new ConnAckPacket(a.sessionPresent(), a.reasonCode(), PacketProperties.NONE);
+    }
+    return null;
+  }
+
   /** Encodes CONNACK, PUBACK/PUBREC/PUBREL/PUBCOMP, SUBACK, UNSUBACK, PINGRESP or DISCONNECT. */
   public static ByteBuf encode(ByteBufAllocator alloc, Packet packet, int protocolLevel) {
     boolean v5 = protocolLevel == 5;

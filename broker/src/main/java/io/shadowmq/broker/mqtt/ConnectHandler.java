@@ -34,6 +34,9 @@ final class ConnectHandler {
     if (v5 && props.requestProblemInformation == 0) {
       c.problemInformation = false;
     }
+    if (v5 && props.maximumPacketSize > 0) {
+      c.clientMaximumPacketSize = props.maximumPacketSize; // binds the CONNACK too, refusals included
+    }
     if (v5 && props.authenticationMethod != null) {
       c.refuse(ReasonCode.BAD_AUTHENTICATION_METHOD, "enhanced authentication is not supported", Refusal.AUTH_METHOD);
       return;
@@ -88,9 +91,6 @@ final class ConnectHandler {
     if (v5) {
       if (props.receiveMaximum > 0) {
         c.clientReceiveMaximum = props.receiveMaximum;
-      }
-      if (props.maximumPacketSize > 0) {
-        c.clientMaximumPacketSize = props.maximumPacketSize;
       }
       if (props.topicAliasMaximum > 0) {
         c.outboundAliases = new OutboundTopicAliases(props.topicAliasMaximum);

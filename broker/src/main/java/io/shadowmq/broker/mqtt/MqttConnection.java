@@ -162,8 +162,9 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
         session.expirySeconds(Math.min(expiry, broker.settings().maxSessionExpirySeconds()));
       }
     }
-    // MQTT-3.14.4-3: a normal DISCONNECT deletes the will; reason 0x04 asks for it to be published.
-    willCancelled = !(isV5() && disconnect.reasonCode() == ReasonCode.DISCONNECT_WITH_WILL);
+    // MQTT-3.14.4-3: only a normal DISCONNECT (3.1.1, or reason 0x00) deletes the will; 0x04 and
+    // the error reasons leave it to be published (MQTT-3.1.2-8).
+    willCancelled = !isV5() || disconnect.reasonCode() == ReasonCode.SUCCESS;
     state = CLOSED;
     transport.close();
   }
@@ -254,12 +255,16 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
   // ---- outbound ------------------------------------------------------------------------------
 
   void send(Packet packet) {
-    transport.write(MqttEncoder.encode(transport.alloc(), packet, protocolLevel));
+    transport.write(encode(packet));
   }
 
   private void closeAfter(Packet packet) {
     state = CLOSED;
-    transport.writeAndClose(MqttEncoder.encode(transport.alloc(), packet, protocolLevel));
+    transport.writeAndClose(encode(packet));
+  }
+
+  private ByteBuf encode(Packet packet) {
+    return MqttEncoder.encode(transport.alloc(), packet, protocolLevel, clientMaximumPacketSize);
   }
 
   private void closeNow() {
@@ -291,21 +296,27 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
   public boolean sendPublish(Delivery d, int packetId, boolean dup) {
     Message m = d.message();
     long expiry = isV5() ? m.remainingExpirySeconds(System.currentTimeMillis()) : -1;
-    if (clientMaximumPacketSize != Long.MAX_VALUE
-        && MqttEncoder.publishSize(protocolLevel, m.topic(), d.qos(), m.payload(), m.properties(), expiry,
-        d.subscriptionIds(), -1) > clientMaximumPacketSize) {
-      return false; // MQTT-3.1.2-24: never send a client more than it accepts
-    }
     String topic = m.topic();
-    int alias = -1;
-    if (outboundAliases != null) {
-      int a = outboundAliases.aliasFor(topic);
-      if (a < 0) {
-        alias = -a; // the client knows this alias: send the alias alone
-        topic = "";
-      } else if (a > 0) {
-        alias = a; // a new alias: send it with the topic
+    int known = outboundAliases == null ? 0 : outboundAliases.known(topic);
+    boolean newAlias = outboundAliases != null && known == 0;
+    if (clientMaximumPacketSize != Long.MAX_VALUE) {
+      // MQTT-3.1.2-24: never send a client more than it accepts, alias included (any alias takes 3 bytes).
+      long size = MqttEncoder.publishSize(protocolLevel, known > 0 ? "" : topic, d.qos(), m.payload(), m.properties(),
+          expiry, d.subscriptionIds(), known > 0 || newAlias ? 1 : -1);
+      if (size > clientMaximumPacketSize) {
+        if (!newAlias || MqttEncoder.publishSize(protocolLevel, topic, d.qos(), m.payload(), m.properties(), expiry,
+            d.subscriptionIds(), -1) > clientMaximumPacketSize) {
+          return false;
+        }
+        newAlias = false; // no room for a new alias: send the topic alone
       }
+    }
+    int alias = -1;
+    if (known > 0) {
+      alias = known; // the client knows this alias: send the alias alone
+      topic = "";
+    } else if (newAlias) {
+      alias = outboundAliases.assign(topic); // sent with the topic
     }
     ByteBuf buf = MqttEncoder.encodePublish(transport.alloc(), protocolLevel, topic, d.qos(), dup, d.retain(), packetId,
         m.payload(), m.properties(), expiry, d.subscriptionIds(), alias);

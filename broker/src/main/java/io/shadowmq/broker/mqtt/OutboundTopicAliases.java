@@ -16,15 +16,14 @@ final class OutboundTopicAliases {
     this.byAlias = new String[maximum + 1];
   }
 
-  /**
-   * The alias for a topic: negative when the client already knows it (send the alias alone),
-   * positive when it is assigned now (send it together with the topic).
-   */
-  int aliasFor(String topic) {
-    Integer known = byTopic.get(topic);
-    if (known != null) {
-      return -known;
-    }
+  /** The alias the client already knows for a topic, or 0. */
+  int known(String topic) {
+    Integer alias = byTopic.get(topic);
+    return alias == null ? 0 : alias;
+  }
+
+  /** Assigns an alias to a topic (to be sent together with it), reusing the oldest when all are taken. */
+  int assign(String topic) {
     int alias = next;
     next = next + 1 >= byAlias.length ? 1 : next + 1;
     String previous = byAlias[alias];

@@ -181,12 +181,16 @@ final class Outbox {
     journal.removed(e);
   }
 
-  /** Removes and returns the queued and not-yet-acknowledged messages that match (shared-group ones). */
+  /**
+   * Removes and returns the queued messages and the QoS 1 messages in flight that match (shared-group
+   * ones). A QoS 2 message once sent stays: it is completed with this session or not at all
+   * (MQTT-4.8.2-4, MQTT-4.8.2-5), so the receiver cannot get it twice.
+   */
   List<Delivery> takeUnacknowledged(Predicate<Delivery> which) {
     List<Delivery> out = new ArrayList<>();
     for (Iterator<Entry> it = inflight.values().iterator(); it.hasNext(); ) {
       Entry e = it.next();
-      if (!e.released && which.test(e.delivery)) {
+      if (e.delivery.qos() == 1 && which.test(e.delivery)) {
         out.add(e.delivery);
         it.remove();
         journal.removed(e);

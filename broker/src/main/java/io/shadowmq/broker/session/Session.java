@@ -424,7 +424,7 @@ public final class Session implements Subscriber {
     }
     link = null;
     online = false;
-    // Shared-group messages this member has not acknowledged go to a connected member, if any.
+    // Shared-group messages this member has queued or in flight at QoS 1 go to a connected member, if any.
     redistribute(d -> d.group() != null, true);
     if (will != null) {
       if (willDelaySeconds <= 0 || expirySeconds == 0) {
@@ -504,7 +504,7 @@ public final class Session implements Subscriber {
   }
 
   /**
-   * Gives the unacknowledged shared-group messages that match to other members of their groups:
+   * Gives the queued and QoS 1 in-flight shared-group messages that match to other members of their groups:
    * to connected members only while this session lives on, to any member once it ends.
    */
   private void redistribute(Predicate<Delivery> which, boolean onlineOnly) {
