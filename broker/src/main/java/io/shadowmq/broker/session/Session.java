@@ -202,7 +202,9 @@ public final class Session implements Subscriber {
       registry.metrics().dropped(Drop.EXPIRED);
       return;
     }
-    ClientLink l = link;
+    // A connection that is closing (DISCONNECT sent, socket not yet gone) counts as offline:
+    // nothing may follow a DISCONNECT on the wire (MQTT-3.14.4-1).
+    ClientLink l = link != null && link.isOpen() ? link : null;
     if (d.qos() == 0) {
       if (l == null) {
         registry.metrics().dropped(Drop.QOS0_OFFLINE);
@@ -250,7 +252,7 @@ public final class Session implements Subscriber {
   /** Sends queued messages while the window and the connection allow. */
   public void drainQueue() {
     ClientLink l = link;
-    if (l == null) {
+    if (l == null || !l.isOpen()) {
       return;
     }
     long now = System.currentTimeMillis();
