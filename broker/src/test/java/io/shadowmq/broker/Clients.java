@@ -89,12 +89,12 @@ public final class Clients implements AutoCloseable {
           h.toBlocking().disconnect();
         } else if (c instanceof org.eclipse.paho.client.mqttv3.MqttClient p) {
           if (p.isConnected()) {
-            p.disconnectForcibly(500, 500);
+            p.disconnectForcibly(0, 200);
           }
           p.close(true);
         } else if (c instanceof org.eclipse.paho.mqttv5.client.MqttClient p) {
           if (p.isConnected()) {
-            p.disconnectForcibly(500, 500);
+            p.disconnectForcibly(0, 200);
           }
           p.close(true);
         } else if (c instanceof AutoCloseable a) {
