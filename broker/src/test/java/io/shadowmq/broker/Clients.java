@@ -55,6 +55,12 @@ public final class Clients implements AutoCloseable {
         new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence()));
   }
 
+  /** A Paho MQTT 5 asynchronous client on TCP (the API with subscription properties), not yet connected. */
+  public org.eclipse.paho.mqttv5.client.MqttAsyncClient paho5Async(String clientId) throws Exception {
+    return track(new org.eclipse.paho.mqttv5.client.MqttAsyncClient(broker.tcpUri(), clientId,
+        new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence()));
+  }
+
   /** A raw socket client (see {@link RawMqttClient}). */
   public RawMqttClient raw() throws Exception {
     return track(RawMqttClient.open(broker));
@@ -95,6 +101,11 @@ public final class Clients implements AutoCloseable {
         } else if (c instanceof org.eclipse.paho.mqttv5.client.MqttClient p) {
           if (p.isConnected()) {
             p.disconnectForcibly(0, 200);
+          }
+          p.close(true);
+        } else if (c instanceof org.eclipse.paho.mqttv5.client.MqttAsyncClient p) {
+          if (p.isConnected()) {
+            p.disconnectForcibly(0, 200, true);
           }
           p.close(true);
         } else if (c instanceof AutoCloseable a) {

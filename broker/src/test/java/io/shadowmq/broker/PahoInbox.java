@@ -65,6 +65,12 @@ public final class PahoInbox {
       return inbox;
     }
 
+    public static V5 of(org.eclipse.paho.mqttv5.client.MqttAsyncClient client) {
+      V5 inbox = new V5();
+      client.setCallback(inbox);
+      return inbox;
+    }
+
     public Received<org.eclipse.paho.mqttv5.common.MqttMessage> next(Duration timeout) throws InterruptedException {
       return messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
