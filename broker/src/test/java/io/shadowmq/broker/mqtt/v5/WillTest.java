@@ -58,8 +58,9 @@ class WillTest {
   Mqtt5BlockingClient.Mqtt5Publishes watch(String topic) {
     Mqtt5BlockingClient w = clients.hive5("watch-" + topic.replace('/', '-'));
     w.connect();
+    var publishes = w.publishes(MqttGlobalPublishFilter.ALL); // before SUBSCRIBE: retained messages follow the SUBACK at once
     w.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
-    return w.publishes(MqttGlobalPublishFilter.ALL);
+    return publishes;
   }
 
   Mqtt5BlockingClient hiveWithWill(String id, String willTopic) {
