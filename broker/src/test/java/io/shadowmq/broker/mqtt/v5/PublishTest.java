@@ -6,10 +6,12 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubRecException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PayloadFormatIndicator;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.pubrec.Mqtt5PubRecReasonCode;
 import io.shadowmq.broker.Clients;
 import io.shadowmq.broker.PahoInbox;
 import io.shadowmq.broker.TestBroker;
@@ -168,6 +170,20 @@ class PublishTest {
           assertThat(e.getMqttMessage().getReasonString()).isPresent();
         });
     assertThat(pub.getState().isConnected()).isTrue();
+  }
+
+  @Test
+  void qos2PublishToAReservedTopicIsRefusedInThePubRec() {
+    Mqtt5BlockingClient pub = clients.hive5("reserved-pub-2");
+    pub.connect();
+
+    assertThatThrownBy(() -> pub.publishWith().topic("$SYS/broker/load").qos(MqttQos.EXACTLY_ONCE).send())
+        .isInstanceOfSatisfying(Mqtt5PubRecException.class, e -> {
+          assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5PubRecReasonCode.TOPIC_NAME_INVALID);
+          assertThat(e.getMqttMessage().getReasonString()).isPresent();
+        });
+    // the flow ended at the PUBREC: the packet id is free and the connection fine
+    assertThat(pub.publishWith().topic("pub5/after-refusal").qos(MqttQos.EXACTLY_ONCE).send().getError()).isEmpty();
   }
 
   @Test
