@@ -6,6 +6,7 @@ import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCo
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.shadowmq.broker.Clients;
 import io.shadowmq.broker.PahoInbox;
@@ -57,6 +58,19 @@ class ConnectTest {
 
     assertThat(v311.isConnected()).isTrue();
     assertThat(v31.isConnected()).isTrue();
+  }
+
+  @Test
+  void unknownProtocolLevelIsRefusedWithUnacceptableProtocolVersion() throws Exception {
+    RawMqttClient raw = clients.raw();
+
+    // CONNECT "MQTT" level 6, clean session, keep-alive 60, client id "x"
+    raw.sendBytes(new byte[] {0x10, 0x0D, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x06, 0x02, 0x00, 0x3C, 0x00, 0x01, 'x'});
+
+    MqttConnAckMessage ack = (MqttConnAckMessage) raw.expect(MqttMessageType.CONNACK, Duration.ofSeconds(5));
+    assertThat(ack.variableHeader().connectReturnCode())
+        .isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
+    assertThat(raw.awaitClosedByBroker(Duration.ofSeconds(5))).isTrue();
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -194,6 +195,19 @@ class FlowControlTest {
     pub.expect(MqttMessageType.PUBREC, WAIT);
     assertThat(publishes.receive(5, TimeUnit.SECONDS).map(p -> new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
         .contains("y");
+  }
+
+  @Test
+  void pubRelForAnUnknownPacketIdIsAnsweredWithPacketIdentifierNotFound() throws Exception {
+    RawMqttClient raw = clients.raw();
+    raw.connect(MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_5).clientId("unknown-rel").build());
+
+    raw.send(RawMqttClient.ack(MqttMessageType.PUBREL, 4711));
+
+    MqttMessage comp = raw.expect(MqttMessageType.PUBCOMP, WAIT);
+    MqttPubReplyMessageVariableHeader header = (MqttPubReplyMessageVariableHeader) comp.variableHeader();
+    assertThat(header.messageId()).isEqualTo(4711);
+    assertThat(header.reasonCode()).isEqualTo((byte) 0x92);
   }
 
   @Test
