@@ -9,6 +9,7 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.shadowmq.broker.Clients;
 import io.shadowmq.broker.RawMqttClient;
 import io.shadowmq.broker.TestBroker;
+import io.shadowmq.broker.routing.SubscriptionTree;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,17 +55,19 @@ class SlowConsumerTest {
     clients.close();
   }
 
-  double subscriptions() {
-    return broker.registry().find("shadowmq.subscriptions").gauge().value();
+  /** Whether the broker routes messages on the topic to the client (the stalled one never reads its SUBACK). */
+  boolean routesTo(String topic, String clientId) {
+    SubscriptionTree.MatchResult match = new SubscriptionTree.MatchResult();
+    broker.node().broker().router().tree().match(topic, match);
+    return match.subscriptions.stream().anyMatch(s -> s.subscriber().clientId().equals(clientId));
   }
 
   /** Connects and subscribes without ever reading a byte the broker sends. */
   void stalledSubscriber(String id, String filter, MqttQoS qos) throws Exception {
-    double before = subscriptions();
     RawMqttClient stalled = clients.track(RawMqttClient.openNeverReading(broker, 4 * 1024));
-    stalled.send(MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_3_1_1).clientId(id).keepAlive(0).build());
+    stalled.send(MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_3_1_1).clientId(id).cleanSession(true).keepAlive(0).build());
     stalled.send(MqttMessageBuilders.subscribe().messageId(1).addSubscription(qos, filter).build());
-    await().atMost(Duration.ofSeconds(5)).until(() -> subscriptions() > before);
+    await().atMost(Duration.ofSeconds(5)).until(() -> routesTo(filter, id));
   }
 
   /**
