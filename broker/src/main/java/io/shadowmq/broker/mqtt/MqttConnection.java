@@ -296,6 +296,12 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
   public boolean sendPublish(Delivery d, int packetId, boolean dup) {
     Message m = d.message();
     long expiry = isV5() ? m.remainingExpirySeconds(System.currentTimeMillis()) : -1;
+    if (SharedEncodings.shareable(d.qos(), d.subscriptionIds(), outboundAliases != null, expiry)
+        && clientMaximumPacketSize == Long.MAX_VALUE) {
+      transport.write(SharedEncodings.current().publishQos0(transport.loop(), transport.alloc(), m, protocolLevel,
+          d.retain()));
+      return true;
+    }
     String topic = m.topic();
     int known = outboundAliases == null ? 0 : outboundAliases.known(topic);
     boolean newAlias = outboundAliases != null && known == 0;
