@@ -122,7 +122,7 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
       }
       case PacketType.PUBREL: {
         int packetId = ((AckPacket) packet).packetId();
-        boolean known = session.release(packetId);
+        boolean known = session.incomingQos2().released(packetId);
         send(new AckPacket(PacketType.PUBCOMP, packetId,
             known || !isV5() ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, PacketProperties.NONE));
         break;

@@ -61,8 +61,8 @@ final class PublishHandler {
       c.protocolError(c.isV5() ? ReasonCode.PROTOCOL_ERROR : ReasonCode.MALFORMED_PACKET, "empty topic name");
       return;
     }
-    if (p.qos() == 2 && c.session.awaitingReleaseCount() >= settings.receiveMaximum() && c.isV5()
-        && !c.session.isAwaitingRelease(p.packetId())) {
+    if (p.qos() == 2 && c.session.incomingQos2().count() >= settings.receiveMaximum() && c.isV5()
+        && !c.session.incomingQos2().contains(p.packetId())) {
       c.protocolError(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + settings.receiveMaximum() + " QoS 2 messages in flight");
       return;
     }
@@ -77,7 +77,7 @@ final class PublishHandler {
       return;
     }
 
-    if (p.qos() == 2 && !c.session.markAwaitingRelease(p.packetId())) {
+    if (p.qos() == 2 && !c.session.incomingQos2().received(p.packetId())) {
       // A resent QoS 2 PUBLISH that was delivered already: acknowledge again, deliver nothing.
       c.send(AckPacket.of(PacketType.PUBREC, p.packetId(), ReasonCode.SUCCESS));
       return;
@@ -117,7 +117,7 @@ final class PublishHandler {
       if (p.qos() == 1) {
         c.send(AckPacket.of(PacketType.PUBACK, p.packetId(), ReasonCode.SUCCESS));
       } else if (p.qos() == 2) {
-        c.session.markAwaitingRelease(p.packetId());
+        c.session.incomingQos2().received(p.packetId());
         c.send(AckPacket.of(PacketType.PUBREC, p.packetId(), ReasonCode.SUCCESS));
       }
       return;

@@ -57,8 +57,19 @@ final class Outbox {
   /** Messages kept in the store and not read back yet (a session restored at start-up). */
   private long unloaded;
 
-  void journal(Journal journal) {
-    this.journal = journal;
+  /** Records every change of the outbox in the session journal (a persistent session). */
+  void journalTo(SessionJournal sessions, String clientId) {
+    this.journal = new Journal() {
+      @Override
+      public void stored(Entry e, boolean isNew) {
+        sessions.saveMessage(clientId, new SessionJournal.Entry(e.seq, e.packetId, e.released, e.delivery), isNew);
+      }
+
+      @Override
+      public void removed(Entry e) {
+        sessions.deleteMessage(clientId, e.seq);
+      }
+    };
   }
 
   private LinkedHashMap<Integer, Entry> inflightMap() {
@@ -98,7 +109,11 @@ final class Outbox {
   }
 
   /** Puts messages read back from the store in front of what arrived since, in their order. */
-  void load(List<Entry> stored) {
+  void load(List<SessionJournal.Entry> read) {
+    List<Entry> stored = new ArrayList<>(read.size());
+    for (SessionJournal.Entry e : read) {
+      stored.add(new Entry(e.delivery(), e.seq(), e.packetId(), e.released()));
+    }
     List<Entry> queuedBefore = queue == null ? List.of() : new ArrayList<>(queue);
     queueDeque().clear();
     for (Entry e : stored) {
