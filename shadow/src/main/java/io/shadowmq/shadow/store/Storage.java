@@ -2,6 +2,10 @@ package io.shadowmq.shadow.store;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.shadowmq.shadow.admin.AdminTokenStore;
+import io.shadowmq.shadow.admin.AdminTokenStorePg;
+import io.shadowmq.shadow.device.DeviceStore;
+import io.shadowmq.shadow.device.DeviceStorePg;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -15,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The node's storage: PostgreSQL (embedded in the data directory, or external), its schema brought
- * up to date, one shared connection pool, and the stores on it. Reconnects by itself after an outage.
+ * up to date, one shared connection pool, and the stores on it (retained messages, sessions, the
+ * device registry, admin tokens). Reconnects by itself after an outage.
  */
 public final class Storage implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Storage.class);
@@ -33,6 +38,8 @@ public final class Storage implements AutoCloseable {
   private final Pool pool;
   private final RetainedMessageStorePg retained;
   private final SessionStorePg sessions;
+  private final DeviceStorePg devices;
+  private final AdminTokenStorePg adminTokens;
   private final PostgresConfig config;
   private volatile boolean reachable = true;
   private final long probeTimer;
@@ -46,6 +53,8 @@ public final class Storage implements AutoCloseable {
     this.pool = pool;
     this.retained = new RetainedMessageStorePg(vertx, pool, options.queueCapacity(), options.writeBehindMillis(), registry);
     this.sessions = new SessionStorePg(vertx, pool, options.queueCapacity(), options.writeBehindMillis(), registry);
+    this.devices = new DeviceStorePg(pool);
+    this.adminTokens = new AdminTokenStorePg(pool);
     Gauge.builder("shadowmq.storage.up", () -> isReady() ? 1 : 0)
         .description("1 while PostgreSQL answers and writes succeed").register(registry);
     this.probeTimer = vertx.setPeriodic(2000, id -> probe());
@@ -107,6 +116,15 @@ public final class Storage implements AutoCloseable {
 
   public SessionStore sessions() {
     return sessions;
+  }
+
+  /** The device registry. */
+  public DeviceStore devices() {
+    return devices;
+  }
+
+  public AdminTokenStore adminTokens() {
+    return adminTokens;
   }
 
   public PostgresConfig config() {
