@@ -48,9 +48,11 @@ public final class BrokerNode implements AutoCloseable {
   private final String deploymentId;
   private final String host;
   private final Storage storage;
+  private final NodeSecurity security;
 
   private BrokerNode(BrokerConfig config, Vertx vertx, BrokerLoops loops, MqttBroker broker,
-                     MqttListenerVerticle listeners, String deploymentId, String host, Storage storage) {
+                     MqttListenerVerticle listeners, String deploymentId, String host, Storage storage,
+                     NodeSecurity security) {
     this.config = config;
     this.vertx = vertx;
     this.loops = loops;
@@ -59,13 +61,14 @@ public final class BrokerNode implements AutoCloseable {
     this.deploymentId = deploymentId;
     this.host = host;
     this.storage = storage;
+    this.security = security;
   }
 
   /** Starts a node; returns when its listeners are bound. */
   public static BrokerNode start(BrokerConfig config, MeterRegistry registry) throws Exception {
     MqttSettings settings = config.mqttSettings();
     Files.createDirectories(config.dataDir);
-    String host = effectiveBindAddress(config);
+    config.tlsConfigured(); // checks the TLS options before anything starts
 
     int eventLoops = config.eventLoops > 0 ? config.eventLoops : Runtime.getRuntime().availableProcessors();
     SharedEventLoopTransport transport = SharedEventLoopTransport.preferNative();
@@ -74,6 +77,7 @@ public final class BrokerNode implements AutoCloseable {
         .withTransport(transport)
         .build();
     Storage storage = null;
+    NodeSecurity security = null;
     try {
       BrokerLoops loops = new BrokerLoops(transport.ioEventLoopGroup());
       SubscriptionTree tree = new SubscriptionTree();
@@ -89,7 +93,9 @@ public final class BrokerNode implements AutoCloseable {
         retained = durableRetained;
         journal = new StoredSessions(storage.sessions(), tree);
       }
-      MqttBroker broker = new MqttBroker(settings, new Router(tree), retained, metrics, journal);
+      security = NodeSecurity.start(config, vertx, storage, metrics);
+      String host = effectiveBindAddress(config, security.deviceAuthConfigured);
+      MqttBroker broker = new MqttBroker(settings, new Router(tree), retained, metrics, journal, security.security);
       if (storage != null) {
         StoredStateLoader.load(durableRetained, storage.sessions(), broker.sessions(), loops.all());
       }
@@ -98,15 +104,19 @@ public final class BrokerNode implements AutoCloseable {
       BrokerMetrics.gauge(registry, "shadowmq.retained.messages", "Topics with a retained message", retainedTree::size);
 
       MqttListenerVerticle listeners = new MqttListenerVerticle(broker, transport, loops,
-          new MqttListenerVerticle.Ports(host, config.mqttPort, config.wsPort));
+          new MqttListenerVerticle.Ports(host, config.mqttPort, config.wsPort,
+              orDefault(config.mqttsPort, 8883), orDefault(config.wssPort, 8084), security.tls));
       String id = vertx.deployVerticle(listeners).await(30, TimeUnit.SECONDS);
       LOG.info("ShadowMQ started: transport {}, {} event loops, data directory {}", transport.name(), eventLoops,
           config.dataDir.toAbsolutePath());
       if (storage == null) {
         LOG.warn("--in-memory: sessions and retained messages are kept in memory only and do not survive a restart");
       }
-      return new BrokerNode(config, vertx, loops, broker, listeners, id, host, storage);
+      return new BrokerNode(config, vertx, loops, broker, listeners, id, host, storage, security);
     } catch (Exception e) {
+      if (security != null) {
+        security.close();
+      }
       if (storage != null) {
         storage.close();
       }
@@ -115,20 +125,24 @@ public final class BrokerNode implements AutoCloseable {
     }
   }
 
+  private static int orDefault(Integer port, int otherwise) {
+    return port == null ? otherwise : port;
+  }
+
   /**
-   * Secure by default: until device authentication is configured, a broker that was not told
-   * {@code --allow-anonymous} listens on loopback only.
+   * Secure by default: until device authentication is configured (a client CA, or a device in the
+   * registry), a broker that was not told {@code --allow-anonymous} listens on loopback only.
    */
-  private static String effectiveBindAddress(BrokerConfig config) throws IOException {
+  private static String effectiveBindAddress(BrokerConfig config, boolean deviceAuthConfigured) throws IOException {
     if (config.allowAnonymous) {
       LOG.warn("--allow-anonymous: any client that reaches {} may connect without credentials", config.bind);
       return config.bind;
     }
-    if (InetAddress.getByName(config.bind).isLoopbackAddress()) {
+    if (deviceAuthConfigured || InetAddress.getByName(config.bind).isLoopbackAddress()) {
       return config.bind;
     }
-    LOG.warn("no device authentication is configured: listening on 127.0.0.1 only, not on {}. "
-        + "Pass --allow-anonymous to accept anonymous clients there.", config.bind);
+    LOG.warn("no device authentication is configured (no client CA, no registered device): listening on 127.0.0.1 "
+        + "only, not on {}. Provision a device, give --tls-ca, or pass --allow-anonymous.", config.bind);
     return "127.0.0.1";
   }
 
@@ -154,14 +168,24 @@ public final class BrokerNode implements AutoCloseable {
     return storage;
   }
 
-  /** The bound port of the MQTT over TCP listener. */
+  /** The bound port of the MQTT over TCP listener, or -1 when it is off. */
   public int mqttPort() {
-    return listeners.listeners().get(0).port();
+    return listeners.port(MqttListener.Kind.TCP);
   }
 
   /** The bound port of the WebSocket listener, or -1 when it is off. */
   public int wsPort() {
-    return listeners.listeners().size() > 1 ? listeners.listeners().get(1).port() : -1;
+    return listeners.port(MqttListener.Kind.WEBSOCKET);
+  }
+
+  /** The bound port of the MQTT over TLS listener, or -1 when it is off. */
+  public int mqttsPort() {
+    return listeners.port(MqttListener.Kind.TLS);
+  }
+
+  /** The bound port of the secure WebSocket listener, or -1 when it is off. */
+  public int wssPort() {
+    return listeners.port(MqttListener.Kind.SECURE_WEBSOCKET);
   }
 
   /**
@@ -196,6 +220,7 @@ public final class BrokerNode implements AutoCloseable {
     if (broker.metrics().connections() > 0) {
       LOG.warn("{} connections still open at shutdown", broker.metrics().connections());
     }
+    security.close();
     if (storage != null) {
       storage.close(); // writes every pending change before PostgreSQL stops
     }

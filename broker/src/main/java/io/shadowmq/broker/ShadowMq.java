@@ -61,7 +61,12 @@ public final class ShadowMq implements Callable<Integer> {
       started.set(node);
     }
     for (MqttListener l : node.listeners()) {
-      String name = l.kindLabel().equals("ws") ? "mqtt-ws" : "mqtt";
+      String name = switch (l.kind()) {
+        case TCP -> "mqtt";
+        case TLS -> "mqtts";
+        case WEBSOCKET -> "mqtt-ws";
+        case SECURE_WEBSOCKET -> "mqtt-wss";
+      };
       System.out.println("listening listener=" + name + " host=" + node.host() + " port=" + l.port());
     }
     System.out.flush();

@@ -57,6 +57,14 @@ public final class TestBroker implements AutoCloseable {
     return node.wsPort();
   }
 
+  public int mqttsPort() {
+    return node.mqttsPort();
+  }
+
+  public int wssPort() {
+    return node.wssPort();
+  }
+
   public String host() {
     return "127.0.0.1";
   }

@@ -15,13 +15,64 @@ public final class BrokerConfig {
   public String bind;
 
   @Option(names = "--mqtt-port", defaultValue = "1883", paramLabel = "PORT",
-      description = "MQTT over TCP; 0 picks a free port. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_MQTT_PORT.")
+      description = "MQTT over TCP; 0 picks a free port, -1 turns it off. Default: ${DEFAULT-VALUE}. "
+          + "Env: SHADOWMQ_MQTT_PORT.")
   public int mqttPort;
 
   @Option(names = "--ws-port", defaultValue = "8083", paramLabel = "PORT",
       description = "MQTT over WebSocket (any path, subprotocol mqtt); 0 picks a free port, -1 turns it off. "
           + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_WS_PORT.")
   public int wsPort;
+
+  @Option(names = "--mqtts-port", paramLabel = "PORT",
+      description = "MQTT over TLS; 0 picks a free port, -1 turns it off. Default: 8883 when --tls-cert is given. "
+          + "Env: SHADOWMQ_MQTTS_PORT.")
+  public Integer mqttsPort;
+
+  @Option(names = "--wss-port", paramLabel = "PORT",
+      description = "MQTT over secure WebSocket; 0 picks a free port, -1 turns it off. Default: 8084 when --tls-cert "
+          + "is given. Env: SHADOWMQ_WSS_PORT.")
+  public Integer wssPort;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "Server certificate chain (PEM, the server's certificate first) for the TLS listeners; reloaded "
+          + "when it changes. Env: SHADOWMQ_TLS_CERT.")
+  public Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE",
+      description = "The certificate's private key (PEM, PKCS#8, unencrypted). Env: SHADOWMQ_TLS_KEY.")
+  public Path tlsKey;
+
+  @Option(names = "--tls-ca", paramLabel = "FILE",
+      description = "CA certificates (PEM) that sign the devices' client certificates: turns on mutual TLS. "
+          + "Env: SHADOWMQ_TLS_CA.")
+  public Path tlsCa;
+
+  @Option(names = "--tls-client-auth", defaultValue = "required", paramLabel = "required|optional",
+      description = "With --tls-ca: whether every TLS client must present a certificate, or may log in with a "
+          + "password instead. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_TLS_CLIENT_AUTH.")
+  public String tlsClientAuth;
+
+  @Option(names = "--acl-file", paramLabel = "FILE",
+      description = "Access rules (docs/security.md), checked before the default policy; reloaded when the file "
+          + "changes. Env: SHADOWMQ_ACL_FILE.")
+  public Path aclFile;
+
+  @Option(names = "--admin-token-file", paramLabel = "FILE",
+      description = "A file holding an admin API token to register (role admin); without it, a first start "
+          + "generates one into <data-dir>/admin-token. Env: SHADOWMQ_ADMIN_TOKEN_FILE.")
+  public Path adminTokenFile;
+
+  @Option(names = "--auth-failure-limit", defaultValue = "10", paramLabel = "N",
+      description = "Failed logins for one client id (ten times as many for one address) before further attempts "
+          + "are refused for --auth-block-seconds; logins slow down from the second failure. 0 turns this off. "
+          + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_AUTH_FAILURE_LIMIT.")
+  public int authFailureLimit;
+
+  @Option(names = "--auth-block-seconds", defaultValue = "300", paramLabel = "SECONDS",
+      description = "How long, after the last failure, a client id or address over the limit is refused. "
+          + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_AUTH_BLOCK_SECONDS.")
+  public int authBlockSeconds;
 
   @Option(names = "--data-dir", defaultValue = "data", paramLabel = "DIR",
       description = "Directory for the node's data. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_DATA_DIR.")
@@ -52,8 +103,8 @@ public final class BrokerConfig {
   public boolean inMemory;
 
   @Option(names = "--allow-anonymous", defaultValue = "false",
-      description = "Accept clients without credentials on every address of --bind. Default: ${DEFAULT-VALUE}. "
-          + "Env: SHADOWMQ_ALLOW_ANONYMOUS.")
+      description = "Accept clients without credentials (on every address of --bind), except under a registered "
+          + "device's id. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_ALLOW_ANONYMOUS.")
   public boolean allowAnonymous;
 
   @Option(names = "--event-loops", defaultValue = "0", paramLabel = "N",
@@ -139,6 +190,20 @@ public final class BrokerConfig {
   @Option(names = "--log-level", defaultValue = "info", paramLabel = "LEVEL",
       description = "trace, debug, info, warn or error. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_LOG_LEVEL.")
   public String logLevel;
+
+  /** True when a certificate is configured, so the TLS listeners open. Checks the TLS options go together. */
+  public boolean tlsConfigured() {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+    }
+    if (tlsCert == null && (tlsCa != null || mqttsPort != null || wssPort != null)) {
+      throw new IllegalArgumentException("--tls-ca, --mqtts-port and --wss-port need --tls-cert and --tls-key");
+    }
+    if (!tlsClientAuth.equals("required") && !tlsClientAuth.equals("optional")) {
+      throw new IllegalArgumentException("--tls-client-auth must be required or optional, not " + tlsClientAuth);
+    }
+    return tlsCert != null;
+  }
 
   /** The MQTT limits these options describe. */
   public MqttSettings mqttSettings() {

@@ -19,7 +19,13 @@ public final class BrokerMetrics {
   /** Why a connection was refused or closed by the broker. */
   public enum Refusal {
     CONNECT_RATE, CLIENT_ID, KEEP_ALIVE, PROTOCOL_VERSION, AUTH_METHOD, CONNECT_TIMEOUT, KEEP_ALIVE_TIMEOUT,
-    MALFORMED_PACKET, PROTOCOL_ERROR, PACKET_TOO_LARGE, STORAGE
+    MALFORMED_PACKET, PROTOCOL_ERROR, PACKET_TOO_LARGE, STORAGE, BAD_CREDENTIALS, NOT_AUTHORIZED, LOGIN_BLOCKED,
+    AUTH_BUSY
+  }
+
+  /** What a client was not allowed to do. */
+  public enum Denial {
+    PUBLISH, SUBSCRIBE, WILL
   }
 
   private final AtomicInteger connections = new AtomicInteger();
@@ -27,8 +33,11 @@ public final class BrokerMetrics {
   private final Counter sent;
   private final Map<Drop, Counter> drops = new EnumMap<>(Drop.class);
   private final Map<Refusal, Counter> refusals = new EnumMap<>(Refusal.class);
+  private final Map<Denial, Counter> denials = new EnumMap<>(Denial.class);
+  private final MeterRegistry registry;
 
   public BrokerMetrics(MeterRegistry registry) {
+    this.registry = registry;
     Gauge.builder("shadowmq.connections", connections, AtomicInteger::get)
         .description("Open MQTT connections").register(registry);
     received = Counter.builder("shadowmq.messages.received").description("PUBLISH packets received from clients").register(registry);
@@ -40,6 +49,10 @@ public final class BrokerMetrics {
     for (Refusal r : Refusal.values()) {
       refusals.put(r, Counter.builder("shadowmq.connections.refused").tag("reason", r.name().toLowerCase())
           .description("Connections refused or closed by the broker").register(registry));
+    }
+    for (Denial d : Denial.values()) {
+      denials.put(d, Counter.builder("shadowmq.authorization.denied").tag("action", d.name().toLowerCase())
+          .description("Publishes, subscriptions and wills refused by the access rules").register(registry));
     }
   }
 
@@ -78,5 +91,21 @@ public final class BrokerMetrics {
 
   public void refused(Refusal reason) {
     refusals.get(reason).increment();
+  }
+
+  public void denied(Denial action) {
+    denials.get(action).increment();
+  }
+
+  /** A completed TLS handshake, by the engine that did it ({@code openssl} or {@code jdk}). */
+  public void tlsHandshake(String engine) {
+    Counter.builder("shadowmq.tls.handshakes").tag("engine", engine)
+        .description("Completed TLS handshakes, by TLS engine").register(registry).increment();
+  }
+
+  public void tlsHandshakeFailed() {
+    Counter.builder("shadowmq.tls.handshake.failures")
+        .description("TLS handshakes that failed (bad or untrusted certificates, wrong protocol versions)")
+        .register(registry).increment();
   }
 }

@@ -1,21 +1,33 @@
 package io.shadowmq.broker.mqtt;
 
+import io.shadowmq.broker.auth.Authenticator;
+import io.shadowmq.broker.auth.LoginThrottle;
+import io.shadowmq.broker.auth.Security;
 import io.shadowmq.broker.codec.ConnAckPacket;
 import io.shadowmq.broker.codec.ConnectPacket;
 import io.shadowmq.broker.codec.PacketProperties;
 import io.shadowmq.broker.codec.ReasonCode;
 import io.shadowmq.broker.codec.Utf8;
 import io.shadowmq.broker.config.MqttSettings;
+import io.shadowmq.broker.metrics.BrokerMetrics.Denial;
 import io.shadowmq.broker.metrics.BrokerMetrics.Refusal;
 import io.shadowmq.broker.session.SessionRegistry;
+import io.shadowmq.shadow.device.DeviceVerifier;
+import io.vertx.core.AsyncResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
- * CONNECT: checks what the client asks for against the broker's rules and limits, opens (or takes
- * over) the client's session, and answers with CONNACK and the limits the client must keep.
+ * CONNECT: checks what the client asks for against the broker's rules and limits, authenticates
+ * it (after a delay when its address or client id failed repeatedly), checks its will against the
+ * access rules, opens (or takes over) the client's session, and answers with CONNACK and the
+ * limits the client must keep.
  */
 final class ConnectHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
   private static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
 
   private final MqttBroker broker;
@@ -53,7 +65,9 @@ final class ConnectHandler {
         c.refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "an empty client id needs clean session", Refusal.CLIENT_ID);
         return;
       }
-      c.clientId = "auto-" + UUID.randomUUID();
+      // A client that logs in by user name but sends no id is that device.
+      String username = connect.username();
+      c.clientId = username != null && !username.isEmpty() ? username : "auto-" + UUID.randomUUID();
       assigned = true;
     } else if (c.clientId.length() > settings.maxClientIdLength()) {
       c.refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
@@ -84,7 +98,69 @@ final class ConnectHandler {
           "connection rate exceeded, retry later", Refusal.CONNECT_RATE);
       return;
     }
+    int keptServerKeepAlive = serverKeepAlive;
+    boolean wasAssigned = assigned;
+    authenticate(c, connect, () -> open(c, connect, wasAssigned, keptServerKeepAlive));
+  }
 
+  /** Authenticates the client, then runs {@code next} on its loop, or refuses it. */
+  private void authenticate(MqttConnection c, ConnectPacket connect, Runnable next) {
+    Security security = broker.security();
+    String address = c.transport.remoteHost();
+    LoginThrottle.Verdict throttle = security.throttle().check(address, c.clientId);
+    if (throttle.refused()) {
+      LOG.debug("login of {} from {} refused: too many failed logins recently", c.clientId, address);
+      c.refuse(ReasonCode.NOT_AUTHORIZED, "not authorized", Refusal.LOGIN_BLOCKED);
+      return;
+    }
+    Authenticator.Attempt attempt = new Authenticator.Attempt(c.clientId, connect.username(), connect.password(),
+        c.transport.peerCertificate(), address);
+    Runnable check = () -> security.authenticator().authenticate(attempt)
+        .onComplete(ar -> c.onLoop(() -> authenticated(c, connect, ar, address, next)));
+    if (throttle.delayMillis() > 0) {
+      c.transport.loop().schedule(check, throttle.delayMillis(), TimeUnit.MILLISECONDS);
+    } else {
+      check.run();
+    }
+  }
+
+  private void authenticated(MqttConnection c, ConnectPacket connect, AsyncResult<Authenticator.Outcome> ar,
+                             String address, Runnable next) {
+    if (!c.isOpen()) {
+      return; // the client went away while its credentials were checked
+    }
+    if (ar.failed()) {
+      if (ar.cause() instanceof DeviceVerifier.BusyException) {
+        c.refuse(ReasonCode.SERVER_BUSY, "server busy, retry later", Refusal.AUTH_BUSY);
+      } else {
+        LOG.warn("credentials of {} cannot be checked: {}", c.clientId, ar.cause().toString());
+        c.refuse(ReasonCode.SERVER_UNAVAILABLE, "server unavailable, retry later", Refusal.STORAGE);
+      }
+      return;
+    }
+    Authenticator.Outcome outcome = ar.result();
+    Security security = broker.security();
+    if (!outcome.accepted()) {
+      security.throttle().failed(address, c.clientId);
+      LOG.info("login refused: client id {} from {}: {}", c.clientId, address, outcome.why());
+      // The client learns the code only, not why.
+      c.refuse(outcome.reasonCode(), outcome.reasonCode() == ReasonCode.BAD_USER_NAME_OR_PASSWORD
+          ? "bad user name or password" : "not authorized", outcome.refusal());
+      return;
+    }
+    security.throttle().succeeded(c.clientId);
+    c.identity = outcome.identity();
+    if (connect.will() != null && !security.authorizer().canPublish(c.identity, connect.will().topic())) {
+      broker.metrics().denied(Denial.WILL);
+      c.refuse(ReasonCode.NOT_AUTHORIZED, "not authorized to publish the will", Refusal.NOT_AUTHORIZED);
+      return;
+    }
+    next.run();
+  }
+
+  private void open(MqttConnection c, ConnectPacket connect, boolean assigned, int serverKeepAlive) {
+    PacketProperties props = connect.properties();
+    boolean v5 = c.isV5();
     long requestedExpiry = v5 ? Math.max(0, props.sessionExpiryInterval) : (connect.cleanStart() ? 0 : NEVER_EXPIRES);
     long expiry = Math.min(requestedExpiry, settings.maxSessionExpirySeconds());
     c.sessionExpiryWasZero = requestedExpiry == 0;

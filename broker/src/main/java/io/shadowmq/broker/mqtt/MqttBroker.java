@@ -1,5 +1,6 @@
 package io.shadowmq.broker.mqtt;
 
+import io.shadowmq.broker.auth.Security;
 import io.shadowmq.broker.config.MqttSettings;
 import io.shadowmq.broker.metrics.BrokerMetrics;
 import io.shadowmq.broker.retained.RetainedMessages;
@@ -24,12 +25,17 @@ public final class MqttBroker {
   private final ConnectHandler connectHandler;
   private final PublishHandler publishHandler;
   private final SubscribeHandler subscribeHandler;
+  private final Security security;
   private volatile boolean shuttingDown;
 
-  /** @param journal where persistent sessions are recorded ({@link SessionJournal#NONE}: in memory only) */
+  /**
+   * @param journal  where persistent sessions are recorded ({@link SessionJournal#NONE}: in memory only)
+   * @param security who may connect and what each client may publish and subscribe to
+   */
   public MqttBroker(MqttSettings settings, Router router, RetainedMessages retained, BrokerMetrics metrics,
-                    SessionJournal journal) {
+                    SessionJournal journal, Security security) {
     this.settings = settings;
+    this.security = security;
     this.router = router;
     this.retained = retained;
     this.metrics = metrics;
@@ -80,6 +86,10 @@ public final class MqttBroker {
 
   public SessionRegistry sessions() {
     return sessions;
+  }
+
+  public Security security() {
+    return security;
   }
 
   public BrokerMetrics metrics() {

@@ -1,6 +1,7 @@
 package io.shadowmq.broker.mqtt;
 
 import io.netty.buffer.ByteBuf;
+import io.shadowmq.broker.auth.Identity;
 import io.shadowmq.broker.codec.AckPacket;
 import io.shadowmq.broker.codec.ConnAckPacket;
 import io.shadowmq.broker.codec.ConnectPacket;
@@ -53,6 +54,7 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
   // Negotiated at CONNECT.
   int protocolLevel = 4;
   String clientId;
+  Identity identity;
   Session session;
   long keepAliveNanos;
   boolean sessionExpiryWasZero;
@@ -250,6 +252,15 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
     LOG.debug("refused CONNECT of {} from {}: {}", clientId, transport.remoteAddress(), message);
     int code = isV5() ? reasonCode : ReasonCode.toV3ConnAck(reasonCode);
     closeAfter(new ConnAckPacket(false, code, isV5() ? reason(message) : PacketProperties.NONE));
+  }
+
+  /** Runs {@code task} on this connection's loop: now when called there, else as a task for it. */
+  void onLoop(Runnable task) {
+    if (transport.loop().inLoop()) {
+      task.run();
+    } else {
+      transport.loop().execute(task);
+    }
   }
 
   // ---- outbound ------------------------------------------------------------------------------

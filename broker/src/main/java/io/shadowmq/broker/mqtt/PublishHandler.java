@@ -7,12 +7,13 @@ import io.shadowmq.broker.codec.PublishPacket;
 import io.shadowmq.broker.codec.ReasonCode;
 import io.shadowmq.broker.codec.Utf8;
 import io.shadowmq.broker.config.MqttSettings;
+import io.shadowmq.broker.metrics.BrokerMetrics;
 import io.shadowmq.broker.routing.Message;
 import io.shadowmq.broker.routing.Topics;
 
 /**
- * PUBLISH from a client: resolves its topic alias, checks topic and payload, routes it (and retains
- * it), then acknowledges as its QoS requires. QoS 2 is delivered on receipt and its packet id held
+ * PUBLISH from a client: resolves its topic alias, checks topic and payload and whether the client
+ * may publish there, routes it (and retains it), then acknowledges as its QoS requires. QoS 2 is delivered on receipt and its packet id held
  * until PUBREL, so a resent PUBLISH with that id is never delivered twice.
  */
 final class PublishHandler {
@@ -77,6 +78,16 @@ final class PublishHandler {
       return;
     }
 
+    if (!broker.security().authorizer().canPublish(c.identity, topic)) {
+      broker.metrics().denied(BrokerMetrics.Denial.PUBLISH);
+      if (c.isV5()) {
+        refuse(c, p, ReasonCode.NOT_AUTHORIZED, "not authorized");
+      } else {
+        // 3.1.1 has no way to say no to a PUBLISH: drop it and close, as AWS IoT does.
+        c.protocolError(ReasonCode.NOT_AUTHORIZED, "not authorized to publish to '" + topic + "'");
+      }
+      return;
+    }
     if (p.qos() == 2 && !c.session.incomingQos2().received(p.packetId())) {
       // A resent QoS 2 PUBLISH that was delivered already: acknowledge again, deliver nothing.
       c.send(AckPacket.of(PacketType.PUBREC, p.packetId(), ReasonCode.SUCCESS));

@@ -7,6 +7,7 @@ import io.shadowmq.broker.codec.SubAckPacket;
 import io.shadowmq.broker.codec.SubscribePacket;
 import io.shadowmq.broker.codec.UnsubscribePacket;
 import io.shadowmq.broker.config.MqttSettings;
+import io.shadowmq.broker.metrics.BrokerMetrics;
 import io.shadowmq.broker.routing.Delivery;
 import io.shadowmq.broker.routing.Message;
 import io.shadowmq.broker.routing.Subscription;
@@ -16,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * SUBSCRIBE and UNSUBSCRIBE: validates each filter, updates the session and the subscription tree,
+ * SUBSCRIBE and UNSUBSCRIBE: validates each filter and whether the client may subscribe to it, updates the session and the subscription tree,
  * acknowledges with one reason code per filter, then sends the retained messages the new
  * subscriptions ask for (retain handling 0, 1 or 2; never for shared subscriptions).
  */
@@ -49,6 +50,13 @@ final class SubscribeHandler {
       if (parsed.shareGroup() != null && r.noLocal()) {
         c.protocolError(ReasonCode.PROTOCOL_ERROR, "no local on a shared subscription"); // MQTT-3.8.3-4
         return;
+      }
+      if (!broker.security().authorizer().canSubscribe(c.identity, parsed.topicFilter())) {
+        broker.metrics().denied(BrokerMetrics.Denial.SUBSCRIBE);
+        codes[i] = c.isV5() ? ReasonCode.NOT_AUTHORIZED : ReasonCode.V3_SUBACK_FAILURE;
+        problem = "not authorized";
+        MqttConnection.LOG.debug("{} may not subscribe to '{}'", c.clientId, r.filter());
+        continue;
       }
       Subscription existing = c.session.subscription(r.filter());
       if (existing == null && c.session.subscriptionCount() >= settings.maxSubscriptions()) {

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.shadowmq.broker.loop.BrokerLoop;
 
+import java.security.cert.X509Certificate;
+
 /**
  * The transport boundary: one client connection's socket, as the MQTT protocol code sees it.
  * Bytes out, packets in (through {@link PacketListener}), flow control and close. TCP and
@@ -32,8 +34,15 @@ public interface ClientTransport {
 
   void resumeReading();
 
-  /** "tcp" or "ws". */
+  /** "tcp", "tls", "ws" or "wss". */
   String kind();
 
+  /** The client's address and port, for logs. */
   String remoteAddress();
+
+  /** The client's IP address, without the port. */
+  String remoteHost();
+
+  /** The certificate the client presented in the TLS handshake (verified against the client CA), or null. */
+  X509Certificate peerCertificate();
 }

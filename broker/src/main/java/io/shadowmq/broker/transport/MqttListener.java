@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * One MQTT listening port (plain TCP or WebSocket). With epoll, every event loop binds its own
+ * One MQTT listening port (TCP or WebSocket, plain or with TLS). With epoll, every event loop binds its own
  * socket to the port with SO_REUSEPORT: the kernel spreads new connections over the loops, and a
  * connection is accepted, read and written on one loop for its whole life. Without epoll one
  * socket accepts and hands connections round robin to the loops.
@@ -34,12 +34,21 @@ import java.util.function.Function;
 public final class MqttListener {
   /** Kinds of listener. */
   public enum Kind {
-    TCP("tcp"), WEBSOCKET("ws");
+    TCP("tcp", false, false), TLS("tls", true, false), WEBSOCKET("ws", false, true), SECURE_WEBSOCKET("wss", true, true);
 
     final String label;
+    final boolean secure;
+    final boolean websocket;
 
-    Kind(String label) {
+    Kind(String label, boolean secure, boolean websocket) {
       this.label = label;
+      this.secure = secure;
+      this.websocket = websocket;
+    }
+
+    /** True for the kinds that need a {@link ServerTls}. */
+    public boolean secure() {
+      return secure;
     }
   }
 
@@ -49,12 +58,14 @@ public final class MqttListener {
   private final int maxPacketSize;
   private final int writeBuffer;
   private final Function<ClientTransport, PacketListener> protocol;
+  private final ServerTls tls;
   private final List<Channel> serverChannels = new ArrayList<>();
   private int port;
 
   private MqttListener(Kind kind, SharedEventLoopTransport transport, BrokerLoops loops, int maxPacketSize,
-                       int writeBuffer, Function<ClientTransport, PacketListener> protocol) {
+                       int writeBuffer, Function<ClientTransport, PacketListener> protocol, ServerTls tls) {
     this.kind = kind;
+    this.tls = tls;
     this.transport = transport;
     this.loops = loops;
     this.maxPacketSize = maxPacketSize;
@@ -69,11 +80,15 @@ public final class MqttListener {
    * @param maxPacketSize the decoder's limit, in bytes
    * @param writeBuffer   bytes queued for one client before its channel reports itself unwritable
    * @param protocol      makes the protocol side of each new connection
+   * @param tls           the certificate of a secure kind, else null
    */
   public static Future<MqttListener> bind(Kind kind, String host, int port, SharedEventLoopTransport transport,
                                           BrokerLoops loops, int maxPacketSize, int writeBuffer,
-                                          Function<ClientTransport, PacketListener> protocol) {
-    MqttListener listener = new MqttListener(kind, transport, loops, maxPacketSize, writeBuffer, protocol);
+                                          Function<ClientTransport, PacketListener> protocol, ServerTls tls) {
+    if (kind.secure != (tls != null)) {
+      throw new IllegalArgumentException(kind + " listener " + (kind.secure ? "needs" : "takes no") + " TLS");
+    }
+    MqttListener listener = new MqttListener(kind, transport, loops, maxPacketSize, writeBuffer, protocol, tls);
     List<EventLoop> eventLoops = new ArrayList<>();
     transport.ioEventLoopGroup().forEach(e -> eventLoops.add((EventLoop) e));
     List<EventLoop> acceptors = transport.supportsReusePort() ? eventLoops : eventLoops.subList(0, 1);
@@ -121,7 +136,10 @@ public final class MqttListener {
       protected void initChannel(Channel ch) {
         BrokerLoop loop = loops.of(ch.eventLoop());
         ChannelPipeline p = ch.pipeline();
-        if (kind == Kind.WEBSOCKET) {
+        if (tls != null) {
+          tls.addTo(ch);
+        }
+        if (kind.websocket) {
           p.addLast(new HttpServerCodec());
           p.addLast(new HttpObjectAggregator(65_536));
           p.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
@@ -146,6 +164,10 @@ public final class MqttListener {
 
   public String kindLabel() {
     return kind.label;
+  }
+
+  public Kind kind() {
+    return kind;
   }
 
   /** Stops accepting; open connections are not touched. */

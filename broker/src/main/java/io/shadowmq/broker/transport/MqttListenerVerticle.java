@@ -9,14 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Wires the MQTT listeners (TCP, and WebSocket when its port is set) to the broker. Deployed once:
+ * Wires the MQTT listeners (TCP, WebSocket, and with a certificate TLS and secure WebSocket; each
+ * when its port is set) to the broker. Deployed once:
  * each listener binds one socket per event loop itself (see {@link MqttListener}), which spreads
  * connections over the loops deterministically, whatever loop Vert.x gives this verticle.
  * Undeploying it stops accepting new connections.
  */
 public final class MqttListenerVerticle extends VerticleBase {
-  /** Where to listen; a negative WebSocket port turns that listener off. */
-  public record Ports(String host, int mqttPort, int wsPort) {
+  /** Where to listen; a negative port turns that listener off. {@code tls} is null without a certificate. */
+  public record Ports(String host, int mqttPort, int wsPort, int mqttsPort, int wssPort, ServerTls tls) {
   }
 
   private final MqttBroker broker;
@@ -34,15 +35,22 @@ public final class MqttListenerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    int maxPacketSize = broker.settings().maxPacketSize();
-    int writeBuffer = broker.settings().clientWriteBuffer();
-    Future<MqttListener> tcp = MqttListener.bind(MqttListener.Kind.TCP, ports.host(), ports.mqttPort(), transport, loops,
-        maxPacketSize, writeBuffer, broker::accept).onSuccess(listeners::add);
-    if (ports.wsPort() < 0) {
-      return tcp;
+    Future<?> started = bind(MqttListener.Kind.TCP, ports.mqttPort());
+    started = started.compose(x -> bind(MqttListener.Kind.WEBSOCKET, ports.wsPort()));
+    if (ports.tls() != null) {
+      started = started.compose(x -> bind(MqttListener.Kind.TLS, ports.mqttsPort()))
+          .compose(x -> bind(MqttListener.Kind.SECURE_WEBSOCKET, ports.wssPort()));
     }
-    return tcp.compose(t -> MqttListener.bind(MqttListener.Kind.WEBSOCKET, ports.host(), ports.wsPort(), transport, loops,
-        maxPacketSize, writeBuffer, broker::accept).onSuccess(listeners::add));
+    return started;
+  }
+
+  private Future<?> bind(MqttListener.Kind kind, int port) {
+    if (port < 0) {
+      return Future.succeededFuture();
+    }
+    return MqttListener.bind(kind, ports.host(), port, transport, loops, broker.settings().maxPacketSize(),
+        broker.settings().clientWriteBuffer(), broker::accept, kind.secure() ? ports.tls() : null)
+        .onSuccess(listeners::add);
   }
 
   @Override
@@ -54,8 +62,18 @@ public final class MqttListenerVerticle extends VerticleBase {
     return Future.join(closing);
   }
 
-  /** The bound listeners, in start order (TCP first). */
+  /** The bound listeners, in start order (TCP, WebSocket, TLS, secure WebSocket). */
   public List<MqttListener> listeners() {
     return listeners;
+  }
+
+  /** The bound port of a kind of listener, or -1 when it is off. */
+  public int port(MqttListener.Kind kind) {
+    for (MqttListener l : listeners) {
+      if (l.kind() == kind) {
+        return l.port();
+      }
+    }
+    return -1;
   }
 }

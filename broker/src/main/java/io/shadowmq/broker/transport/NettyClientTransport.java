@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.shadowmq.broker.codec.DecodeFailure;
 import io.shadowmq.broker.codec.Packet;
 import io.shadowmq.broker.loop.BrokerLoop;
@@ -14,6 +15,9 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.util.function.Function;
 
 /**
@@ -169,5 +173,25 @@ final class NettyClientTransport extends ChannelInboundHandlerAdapter implements
       return isa.getAddress().getHostAddress() + ":" + isa.getPort();
     }
     return String.valueOf(a);
+  }
+
+  @Override
+  public String remoteHost() {
+    SocketAddress a = channel == null ? null : channel.remoteAddress();
+    return a instanceof InetSocketAddress isa ? isa.getAddress().getHostAddress() : String.valueOf(a);
+  }
+
+  @Override
+  public X509Certificate peerCertificate() {
+    SslHandler tls = channel.pipeline().get(SslHandler.class);
+    if (tls == null) {
+      return null;
+    }
+    try {
+      Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof X509Certificate x ? x : null;
+    } catch (SSLPeerUnverifiedException e) {
+      return null; // --tls-client-auth optional, and the client sent none
+    }
   }
 }

@@ -7,6 +7,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,16 +17,44 @@ import java.time.Duration;
 /**
  * The embedded default: a PostgreSQL server started from the binaries on Maven Central, with its
  * data in {@code <data-dir>/postgres} (kept across restarts), listening on a free loopback port.
+ * One process at a time may run it: the server holds a lock on {@code postgres.lock} beside its
+ * data, so a second broker, or a {@code device} command while a broker runs, is refused.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
 
   private final EmbeddedPostgres postgres;
   private final Path dataDirectory;
+  private final FileChannel lockFile;
 
-  private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory) {
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory, FileChannel lockFile) {
     this.postgres = postgres;
     this.dataDirectory = dataDirectory;
+    this.lockFile = lockFile;
+  }
+
+  /** Thrown when another process runs PostgreSQL on the data directory. */
+  public static final class DataDirectoryInUseException extends IOException {
+    DataDirectoryInUseException(Path dir) {
+      super("the data directory " + dir.toAbsolutePath() + " is in use by another ShadowMQ process (a running "
+          + "broker or device command): stop it first");
+    }
+  }
+
+  /** Takes the data directory's lock; the operating system releases it if the process dies. */
+  private static FileChannel lock(Path dataDirectory) throws IOException {
+    Path file = dataDirectory.resolveSibling(dataDirectory.getFileName() + ".lock");
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      if (channel.tryLock() == null) {
+        channel.close();
+        throw new DataDirectoryInUseException(dataDirectory.getParent());
+      }
+    } catch (OverlappingFileLockException e) {
+      channel.close(); // held by this very process
+      throw new DataDirectoryInUseException(dataDirectory.getParent());
+    }
+    return channel;
   }
 
   /** Starts PostgreSQL on the data directory, creating the cluster on first start, on a free port. */
@@ -34,6 +65,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   /** Starts PostgreSQL on the data directory and the given loopback port (0: a free one). */
   public static EmbeddedPostgresServer start(Path dataDirectory, int port) throws IOException {
     Files.createDirectories(dataDirectory);
+    FileChannel lock = lock(dataDirectory);
+    try {
+      return start(dataDirectory, port, lock);
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  private static EmbeddedPostgresServer start(Path dataDirectory, int port, FileChannel lock) throws IOException {
+    // Holding the lock, a PostgreSQL still running on this data is an orphan of a killed process.
     stopOrphan(dataDirectory);
     boolean fresh = !Files.exists(dataDirectory.resolve("postgresql.conf"));
     EmbeddedPostgres pg = EmbeddedPostgres.builder()
@@ -48,7 +90,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         .start();
     LOG.info("embedded PostgreSQL {} on 127.0.0.1:{}, data in {}", fresh ? "created and started" : "started",
         pg.getPort(), dataDirectory.toAbsolutePath());
-    return new EmbeddedPostgresServer(pg, dataDirectory);
+    return new EmbeddedPostgresServer(pg, dataDirectory, lock);
   }
 
   /**
@@ -104,7 +146,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   /** Stops the server with a fast shutdown (pending transactions roll back, data is consistent). */
   @Override
   public void close() throws IOException {
-    postgres.close();
-    LOG.info("embedded PostgreSQL stopped");
+    try {
+      postgres.close();
+      LOG.info("embedded PostgreSQL stopped");
+    } finally {
+      lockFile.close();
+    }
   }
 }

@@ -51,6 +51,20 @@ class EmbeddedPostgresServerTest {
   }
 
   @Test
+  void aSecondServerOnADataDirectoryInUseIsRefusedAndTheFirstKeepsRunning() throws Exception {
+    Path data = dir.resolve("postgres");
+    try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(data)) {
+      assertThatThrownBy(() -> EmbeddedPostgresServer.start(data))
+          .isInstanceOf(EmbeddedPostgresServer.DataDirectoryInUseException.class)
+          .hasMessageContaining("in use by another ShadowMQ process");
+      assertThat(SchemaMigrations.migrate(pg.config())).as("the first server still answers").isGreaterThan(0);
+    }
+    try (EmbeddedPostgresServer again = EmbeddedPostgresServer.start(data)) {
+      assertThat(again.port()).as("free again once the first stopped").isPositive();
+    }
+  }
+
+  @Test
   void aSchemaNewerThanTheCodeStopsStartUpWithAClearMessage() throws Exception {
     try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("postgres"))) {
       SchemaMigrations.migrate(pg.config());

@@ -1,0 +1,66 @@
+package io.shadowmq.broker.auth;
+
+import io.shadowmq.broker.routing.Topics;
+
+/**
+ * Topic filters as access patterns. Unlike subscriptions, a leading wildcard also matches topics
+ * that start with {@code $}: a rule {@code #} is about every topic. {@code a/#} matches {@code a}.
+ */
+final class TopicPatterns {
+  private TopicPatterns() {
+  }
+
+  /** Does the pattern match this topic name? */
+  static boolean matches(String pattern, String topic) {
+    String[] p = Topics.levels(pattern);
+    String[] t = Topics.levels(topic);
+    int i = 0;
+    for (; i < p.length; i++) {
+      if (p[i].equals("#")) {
+        return true;
+      }
+      if (i >= t.length || (!p[i].equals("+") && !p[i].equals(t[i]))) {
+        return false;
+      }
+    }
+    return i == t.length;
+  }
+
+  /** Does the pattern match every topic the filter can match? (An allow rule must cover a subscription.) */
+  static boolean covers(String pattern, String filter) {
+    String[] p = Topics.levels(pattern);
+    String[] f = Topics.levels(filter);
+    for (int i = 0; i < p.length; i++) {
+      if (p[i].equals("#")) {
+        return true;
+      }
+      if (i >= f.length || f[i].equals("#")) {
+        return false;
+      }
+      if (!p[i].equals("+") && (f[i].equals("+") || !p[i].equals(f[i]))) {
+        return false;
+      }
+    }
+    return p.length == f.length;
+  }
+
+  /** Is there a topic both match? (A deny rule applies to every subscription that overlaps it.) */
+  static boolean intersects(String pattern, String filter) {
+    String[] p = Topics.levels(pattern);
+    String[] f = Topics.levels(filter);
+    int n = Math.min(p.length, f.length);
+    for (int i = 0; i < n; i++) {
+      if (p[i].equals("#") || f[i].equals("#")) {
+        return true;
+      }
+      if (!p[i].equals("+") && !f[i].equals("+") && !p[i].equals(f[i])) {
+        return false;
+      }
+    }
+    if (p.length == f.length) {
+      return true;
+    }
+    String[] longer = p.length > f.length ? p : f;
+    return longer.length == n + 1 && longer[n].equals("#"); // "a/#" also matches "a"
+  }
+}
