@@ -2,6 +2,7 @@ package io.shadowmq.broker;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.shadowmq.broker.cli.DeviceCommand;
 import io.shadowmq.broker.config.BrokerConfig;
 import io.shadowmq.broker.config.EnvironmentDefaults;
 import io.shadowmq.broker.transport.MqttListener;
@@ -13,9 +14,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The {@code shadowmq} executable: starts a broker node and runs until SIGTERM or SIGINT. */
+/**
+ * The {@code shadowmq} executable: starts a broker node and runs until SIGTERM or SIGINT; its
+ * {@code device} command provisions devices.
+ */
 @Command(name = "shadowmq", mixinStandardHelpOptions = true, versionProvider = ShadowMq.Version.class,
-    sortOptions = false,
+    sortOptions = false, subcommands = DeviceCommand.class,
     description = "MQTT broker for device fleets, with device shadows and firmware rollouts built in.",
     footer = {"", "Every option can also be set by an environment variable: SHADOWMQ_ and the option's name in "
         + "upper case with '_' for '-' (--mqtt-port is SHADOWMQ_MQTT_PORT). A flag wins over its variable.",
