@@ -68,7 +68,7 @@ final class NodeSecurity implements AutoCloseable {
     ServerTls tls = null;
     try {
       if (config.aclFile != null) {
-        acl = AclFile.watch(vertx, config.aclFile, authorizer);
+        acl = AclFile.watch(vertx, config.aclFile, authorizer, metrics);
       }
       if (tlsOn) {
         tls = ServerTls.load(vertx, new ServerTls.Files(config.tlsCert, config.tlsKey, config.tlsCa,

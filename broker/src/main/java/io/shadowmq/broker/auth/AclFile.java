@@ -1,5 +1,6 @@
 package io.shadowmq.broker.auth;
 
+import io.shadowmq.broker.metrics.BrokerMetrics;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,12 +22,14 @@ public final class AclFile implements AutoCloseable {
   private final Vertx vertx;
   private final Path path;
   private final Authorizer authorizer;
+  private final BrokerMetrics metrics;
   private final long timer;
   private String loaded;
   private boolean checking;
 
-  private AclFile(Vertx vertx, Path path, Authorizer authorizer, String text) {
+  private AclFile(Vertx vertx, Path path, Authorizer authorizer, BrokerMetrics metrics, String text) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.path = path;
     this.authorizer = authorizer;
     this.loaded = text;
@@ -34,12 +37,12 @@ public final class AclFile implements AutoCloseable {
   }
 
   /** Reads the file (blocking: call it at start-up), puts its rules in force and watches it. */
-  public static AclFile watch(Vertx vertx, Path path, Authorizer authorizer) throws IOException {
+  public static AclFile watch(Vertx vertx, Path path, Authorizer authorizer, BrokerMetrics metrics) throws IOException {
     String text = Files.readString(path, StandardCharsets.UTF_8);
     AclRules rules = AclRules.parse(text, path.toString());
     authorizer.rules(rules);
     LOG.info("access rules: {} rules from {}", rules.size(), path.toAbsolutePath());
-    return new AclFile(vertx, path, authorizer, text);
+    return new AclFile(vertx, path, authorizer, metrics, text);
   }
 
   private void check() {
@@ -64,8 +67,10 @@ public final class AclFile implements AutoCloseable {
           try {
             AclRules rules = AclRules.parse(text, path.toString());
             authorizer.rules(rules);
+            metrics.aclReload(true);
             LOG.info("access rules reloaded: {} rules from {}", rules.size(), path.toAbsolutePath());
           } catch (IllegalArgumentException e) {
+            metrics.aclReload(false);
             LOG.error("access rule file changed but is not valid, the rules in force stay: {}", e.getMessage());
           }
         });

@@ -103,6 +103,12 @@ public final class BrokerMetrics {
         .description("Completed TLS handshakes, by TLS engine").register(registry).increment();
   }
 
+  /** A reload of the access rule file: {@code ok}, or {@code invalid} when the rules in force were kept. */
+  public void aclReload(boolean ok) {
+    Counter.builder("shadowmq.acl.reloads").tag("result", ok ? "ok" : "invalid")
+        .description("Reloads of the access rule file after it changed").register(registry).increment();
+  }
+
   public void tlsHandshakeFailed() {
     Counter.builder("shadowmq.tls.handshake.failures")
         .description("TLS handshakes that failed (bad or untrusted certificates, wrong protocol versions)")
