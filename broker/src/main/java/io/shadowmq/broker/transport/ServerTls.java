@@ -65,7 +65,7 @@ public final class ServerTls implements AutoCloseable {
     String engine = provider() == SslProvider.OPENSSL
         ? "OpenSSL (" + OpenSsl.versionString() + ")" : "JDK";
     LOG.info("TLS engine {}, protocols TLSv1.2 and TLSv1.3, certificate {}{}", engine, files.cert().toAbsolutePath(),
-        files.ca() == null ? "" : ", client certificates " + files.clientAuth().name().toLowerCase()
+        files.ca() == null ? "" : ", client certificates " + (files.clientAuth() == ClientAuth.REQUIRE ? "required" : "optional")
             + " (CA " + files.ca().toAbsolutePath() + ")");
     return new ServerTls(vertx, files, metrics, context, stamp);
   }
