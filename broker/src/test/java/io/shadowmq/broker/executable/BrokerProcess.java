@@ -25,10 +25,11 @@ final class BrokerProcess implements AutoCloseable {
 
   private final Process process;
   private final Map<String, Integer> ports = new ConcurrentHashMap<>();
-  private final CountDownLatch bothListening = new CountDownLatch(2);
+  private final CountDownLatch bothListening;
   final Path log;
 
-  private BrokerProcess(List<String> options) throws IOException {
+  private BrokerProcess(Path dataDir, int listeners, List<String> options) throws IOException {
+    bothListening = new CountDownLatch(listeners);
     Path jar = Path.of("target", "shadowmq.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar.toAbsolutePath() + " is missing: integration tests run after `package`");
@@ -36,7 +37,7 @@ final class BrokerProcess implements AutoCloseable {
     log = Files.createTempFile(Path.of("target"), "broker-process-", ".log");
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-jar", jar.toString(), "--mqtt-port", "0", "--ws-port", "0", "--bind", "127.0.0.1",
-        "--data-dir", Files.createTempDirectory("shadowmq-it").toString()));
+        "--data-dir", dataDir.toString()));
     command.addAll(options);
     process = new ProcessBuilder(command).redirectError(log.toFile()).start();
     Thread reader = new Thread(this::readStdout, "broker-process-stdout");
@@ -46,7 +47,12 @@ final class BrokerProcess implements AutoCloseable {
 
   /** Starts the jar with extra options and waits until both listeners are bound. */
   static BrokerProcess start(String... options) throws Exception {
-    BrokerProcess p = new BrokerProcess(List.of(options));
+    return start(Files.createTempDirectory("shadowmq-it"), 2, options);
+  }
+
+  /** Starts the jar on a data directory and waits until that many listeners are bound. */
+  static BrokerProcess start(Path dataDir, int listeners, String... options) throws Exception {
+    BrokerProcess p = new BrokerProcess(dataDir, listeners, List.of(options));
     if (!p.bothListening.await(30, TimeUnit.SECONDS)) {
       p.close();
       throw new IllegalStateException("the broker printed no listening lines; its log: " + Files.readString(p.log));
@@ -75,6 +81,11 @@ final class BrokerProcess implements AutoCloseable {
 
   int wsPort() {
     return ports.get("mqtt-ws");
+  }
+
+  /** The port of a listener by the name it prints: mqtt, mqtt-ws, mqtts, mqtt-wss. */
+  int port(String listener) {
+    return ports.get(listener);
   }
 
   String tcpUri() {

@@ -36,13 +36,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * 127.0.0.1, client certificates (valid, expired, from another CA). PEM files are written with
  * PKCS#8 keys, the form the broker reads.
  */
-final class TestCertificates {
+public final class TestCertificates {
   private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
   /** A certificate with its key. */
-  record Issued(X509Certificate cert, PrivateKey key) {
+  public record Issued(X509Certificate cert, PrivateKey key) {
     /** Writes {@code name.pem} and {@code name.key} into dir; returns the certificate's path. */
-    Path write(Path dir, String name) throws Exception {
+    public Path write(Path dir, String name) throws Exception {
       Path cert = dir.resolve(name + ".pem");
       Files.writeString(cert, pem("CERTIFICATE", this.cert.getEncoded()));
       Files.writeString(dir.resolve(name + ".key"), pem("PRIVATE KEY", key.getEncoded()));
@@ -50,7 +50,7 @@ final class TestCertificates {
     }
 
     /** A key manager that presents this certificate (for a client). */
-    KeyManagerFactory keyManager() throws Exception {
+    public KeyManagerFactory keyManager() throws Exception {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
       ks.setKeyEntry("key", key, new char[0], new Certificate[] {cert});
@@ -60,7 +60,7 @@ final class TestCertificates {
     }
 
     /** A trust manager that trusts this certificate as a CA. */
-    TrustManagerFactory trustManager() throws Exception {
+    public TrustManagerFactory trustManager() throws Exception {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
       ks.setCertificateEntry("ca", cert);
@@ -73,7 +73,7 @@ final class TestCertificates {
   private TestCertificates() {
   }
 
-  static Issued ca(String name) throws Exception {
+  public static Issued ca(String name) throws Exception {
     KeyPair kp = keyPair();
     X500Name subject = new X500Name("CN=" + name);
     X509v3CertificateBuilder b = builder(subject, subject, kp, Instant.now().minus(Duration.ofHours(1)),
@@ -83,7 +83,7 @@ final class TestCertificates {
     return new Issued(sign(b, kp.getPrivate()), kp.getPrivate());
   }
 
-  static Issued server(Issued ca) throws Exception {
+  public static Issued server(Issued ca) throws Exception {
     KeyPair kp = keyPair();
     X509v3CertificateBuilder b = builder(issuer(ca), new X500Name("CN=localhost"), kp,
         Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(30)));
@@ -93,11 +93,11 @@ final class TestCertificates {
     return new Issued(sign(b, ca.key()), kp.getPrivate());
   }
 
-  static Issued client(Issued ca, String commonName) throws Exception {
+  public static Issued client(Issued ca, String commonName) throws Exception {
     return client(ca, commonName, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(30)));
   }
 
-  static Issued expiredClient(Issued ca, String commonName) throws Exception {
+  public static Issued expiredClient(Issued ca, String commonName) throws Exception {
     return client(ca, commonName, Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(1)));
   }
 
@@ -129,7 +129,7 @@ final class TestCertificates {
     return g.generateKeyPair();
   }
 
-  static String pem(String type, byte[] der) {
+  public static String pem(String type, byte[] der) {
     return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
         .encodeToString(der) + "\n-----END " + type + "-----\n";
   }
