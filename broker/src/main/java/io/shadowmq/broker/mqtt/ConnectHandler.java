@@ -115,8 +115,12 @@ final class ConnectHandler {
     }
     Authenticator.Attempt attempt = new Authenticator.Attempt(c.clientId, connect.username(), connect.password(),
         c.transport.peerCertificate(), address);
-    Runnable check = () -> security.authenticator().authenticate(attempt)
-        .onComplete(ar -> c.onLoop(() -> authenticated(c, connect, ar, address, next)));
+    Runnable check = () -> {
+      if (c.isOpen()) { // a delayed client may have given up meanwhile
+        security.authenticator().authenticate(attempt)
+            .onComplete(ar -> c.onLoop(() -> authenticated(c, connect, ar, address, next)));
+      }
+    };
     if (throttle.delayMillis() > 0) {
       c.transport.loop().schedule(check, throttle.delayMillis(), TimeUnit.MILLISECONDS);
     } else {
