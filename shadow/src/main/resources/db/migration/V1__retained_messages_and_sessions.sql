@@ -9,7 +9,10 @@ CREATE TABLE retained_message (
     stored_at   timestamptz NOT NULL DEFAULT now()
 );
 
--- Persistent sessions (clean session 0 / Session Expiry Interval > 0).
+-- Persistent sessions (clean session 0 / Session Expiry Interval > 0). The rows that belong to a
+-- session reference it by client_id without a foreign key: they are written behind in batches, and a
+-- batch may hold a session's subscription before the session itself. Deleting a session deletes them
+-- explicitly, and start-up removes any left without a session.
 CREATE TABLE mqtt_session (
     client_id        text PRIMARY KEY,
     expiry_seconds   bigint      NOT NULL,
@@ -20,7 +23,7 @@ CREATE TABLE mqtt_session (
 CREATE INDEX mqtt_session_expires_at ON mqtt_session (expires_at) WHERE expires_at IS NOT NULL;
 
 CREATE TABLE mqtt_subscription (
-    client_id         text     NOT NULL REFERENCES mqtt_session (client_id) ON DELETE CASCADE,
+    client_id         text     NOT NULL,
     filter            text     NOT NULL,    -- as the client sent it, with $share/group/ if shared
     qos               smallint NOT NULL CHECK (qos BETWEEN 0 AND 2),
     no_local          boolean  NOT NULL,
@@ -32,7 +35,7 @@ CREATE TABLE mqtt_subscription (
 
 -- Outgoing QoS 1/2 messages of a session: queued (packet_id NULL), sent, or released (PUBREC received).
 CREATE TABLE mqtt_session_message (
-    client_id        text     NOT NULL REFERENCES mqtt_session (client_id) ON DELETE CASCADE,
+    client_id        text     NOT NULL,
     seq              bigint   NOT NULL,     -- delivery order within the session
     packet_id        integer,
     released         boolean  NOT NULL DEFAULT false,
@@ -50,7 +53,7 @@ CREATE TABLE mqtt_session_message (
 
 -- Incoming QoS 2 packet ids delivered and awaiting PUBREL.
 CREATE TABLE mqtt_session_qos2_received (
-    client_id  text    NOT NULL REFERENCES mqtt_session (client_id) ON DELETE CASCADE,
+    client_id  text    NOT NULL,
     packet_id  integer NOT NULL,
     PRIMARY KEY (client_id, packet_id)
 );

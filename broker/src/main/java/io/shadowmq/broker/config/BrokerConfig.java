@@ -127,6 +127,11 @@ public final class BrokerConfig {
           + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_TOPIC_ALIAS_MAXIMUM.")
   public int topicAliasMaximum;
 
+  @Option(names = "--client-write-buffer", defaultValue = "524288", paramLabel = "BYTES",
+      description = "Bytes waiting to be sent to one client before it counts as slow: QoS 0 messages to it are dropped, "
+          + "QoS 1/2 ones wait in its session queue. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_CLIENT_WRITE_BUFFER.")
+  public int clientWriteBuffer;
+
   @Option(names = "--shutdown-timeout", defaultValue = "10", paramLabel = "SECONDS",
       description = "Longest a graceful shutdown (SIGTERM) may take. Default: ${DEFAULT-VALUE}. "
           + "Env: SHADOWMQ_SHUTDOWN_TIMEOUT.")
@@ -187,6 +192,6 @@ public final class BrokerConfig {
     }
     return new MqttSettings(maxPacketSize, maxInflight, receiveMaximum, maxQueuedMessages,
         queueDropPolicy.equals("oldest"), maxTopicLength, maxTopicLevels, maxSubscriptions, connectTimeout,
-        maxConnectRate, maxKeepAlive, maxClientIdLength, maxSessionExpiry, topicAliasMaximum);
+        maxConnectRate, maxKeepAlive, maxClientIdLength, maxSessionExpiry, topicAliasMaximum, clientWriteBuffer);
   }
 }

@@ -18,6 +18,8 @@ package io.shadowmq.broker.config;
  * @param maxClientIdLength      longest client identifier, in characters
  * @param maxSessionExpirySeconds cap on how long an offline session is kept (also for 3.1.1 clean session 0)
  * @param topicAliasMaximum      topic aliases a client may use towards the broker (MQTT 5)
+ * @param clientWriteBuffer      bytes waiting to be sent to one client before it counts as slow: QoS 0
+ *                               messages to it are dropped, QoS 1/2 ones queued, and reading from it pauses
  */
 public record MqttSettings(
     int maxPacketSize,
@@ -33,10 +35,12 @@ public record MqttSettings(
     int maxKeepAliveSeconds,
     int maxClientIdLength,
     long maxSessionExpirySeconds,
-    int topicAliasMaximum) {
+    int topicAliasMaximum,
+    int clientWriteBuffer) {
 
   /** The defaults, as documented in docs/configuration.md. */
   public static MqttSettings defaults() {
-    return new MqttSettings(1024 * 1024, 128, 1024, 1000, true, 1024, 32, 256, 10, 10_000, 0, 256, 7 * 24 * 3600L, 32);
+    return new MqttSettings(1024 * 1024, 128, 1024, 1000, true, 1024, 32, 256, 10, 10_000, 0, 256, 7 * 24 * 3600L, 32,
+        512 * 1024);
   }
 }

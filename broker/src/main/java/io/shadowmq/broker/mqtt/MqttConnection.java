@@ -122,7 +122,7 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
       }
       case PacketType.PUBREL: {
         int packetId = ((AckPacket) packet).packetId();
-        boolean known = session.release(packetId);
+        boolean known = session.incomingQos2().released(packetId);
         send(new AckPacket(PacketType.PUBCOMP, packetId,
             known || !isV5() ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, PacketProperties.NONE));
         break;
@@ -296,6 +296,12 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
   public boolean sendPublish(Delivery d, int packetId, boolean dup) {
     Message m = d.message();
     long expiry = isV5() ? m.remainingExpirySeconds(System.currentTimeMillis()) : -1;
+    if (SharedEncodings.shareable(d.qos(), d.subscriptionIds(), outboundAliases != null, expiry)
+        && clientMaximumPacketSize == Long.MAX_VALUE) {
+      transport.write(SharedEncodings.current().publishQos0(transport.loop(), transport.alloc(), m, protocolLevel,
+          d.retain()));
+      return true;
+    }
     String topic = m.topic();
     int known = outboundAliases == null ? 0 : outboundAliases.known(topic);
     boolean newAlias = outboundAliases != null && known == 0;

@@ -13,8 +13,9 @@ import io.shadowmq.broker.shadow.ShadowTopicAdapter;
 
 /**
  * PUBLISH from a client: resolves its topic alias, checks topic and payload, hands shadow requests
- * to the shadow adapter and routes (and retains) the rest, then acknowledges as its QoS requires. QoS 2 is delivered on receipt and its packet id held
- * until PUBREL, so a resent PUBLISH with that id is never delivered twice.
+ * to the shadow adapter and routes (and retains) the rest, then acknowledges as its QoS requires.
+ * QoS 2 is delivered on receipt and its packet id held until PUBREL, so a resent PUBLISH with that
+ * id is never delivered twice.
  */
 final class PublishHandler {
   private final MqttBroker broker;
@@ -62,8 +63,8 @@ final class PublishHandler {
       c.protocolError(c.isV5() ? ReasonCode.PROTOCOL_ERROR : ReasonCode.MALFORMED_PACKET, "empty topic name");
       return;
     }
-    if (p.qos() == 2 && c.session.awaitingReleaseCount() >= settings.receiveMaximum() && c.isV5()
-        && !c.session.isAwaitingRelease(p.packetId())) {
+    if (p.qos() == 2 && c.session.incomingQos2().count() >= settings.receiveMaximum() && c.isV5()
+        && !c.session.incomingQos2().contains(p.packetId())) {
       c.protocolError(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + settings.receiveMaximum() + " QoS 2 messages in flight");
       return;
     }
@@ -78,7 +79,7 @@ final class PublishHandler {
       return;
     }
 
-    if (p.qos() == 2 && !c.session.markAwaitingRelease(p.packetId())) {
+    if (p.qos() == 2 && !c.session.incomingQos2().received(p.packetId())) {
       // A resent QoS 2 PUBLISH that was delivered already: acknowledge again, deliver nothing.
       c.send(AckPacket.of(PacketType.PUBREC, p.packetId(), ReasonCode.SUCCESS));
       return;
@@ -126,7 +127,7 @@ final class PublishHandler {
       if (p.qos() == 1) {
         c.send(AckPacket.of(PacketType.PUBACK, p.packetId(), ReasonCode.SUCCESS));
       } else if (p.qos() == 2) {
-        c.session.markAwaitingRelease(p.packetId());
+        c.session.incomingQos2().received(p.packetId());
         c.send(AckPacket.of(PacketType.PUBREC, p.packetId(), ReasonCode.SUCCESS));
       }
       return;

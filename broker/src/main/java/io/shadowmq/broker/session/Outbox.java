@@ -48,28 +48,54 @@ final class Outbox {
     void removed(Entry e);
   }
 
-  private final LinkedHashMap<Integer, Entry> inflight = new LinkedHashMap<>();
-  private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+  // Created on first use: most sessions of a fleet never hold a QoS 1/2 message for long.
+  private LinkedHashMap<Integer, Entry> inflight;
+  private ArrayDeque<Entry> queue;
   private Journal journal = Journal.NONE;
   private int nextPacketId = 1;
   private long nextSeq = 1;
   /** Messages kept in the store and not read back yet (a session restored at start-up). */
   private long unloaded;
 
-  void journal(Journal journal) {
-    this.journal = journal;
+  /** Records every change of the outbox in the session journal (a persistent session). */
+  void journalTo(SessionJournal sessions, String clientId) {
+    this.journal = new Journal() {
+      @Override
+      public void stored(Entry e, boolean isNew) {
+        sessions.saveMessage(clientId, new SessionJournal.Entry(e.seq, e.packetId, e.released, e.delivery), isNew);
+      }
+
+      @Override
+      public void removed(Entry e) {
+        sessions.deleteMessage(clientId, e.seq);
+      }
+    };
+  }
+
+  private LinkedHashMap<Integer, Entry> inflightMap() {
+    if (inflight == null) {
+      inflight = new LinkedHashMap<>();
+    }
+    return inflight;
+  }
+
+  private ArrayDeque<Entry> queueDeque() {
+    if (queue == null) {
+      queue = new ArrayDeque<>(4);
+    }
+    return queue;
   }
 
   int inflightCount() {
-    return inflight.size();
+    return inflight == null ? 0 : inflight.size();
   }
 
   int queuedCount() {
-    return queue.size();
+    return queue == null ? 0 : queue.size();
   }
 
   boolean hasQueued() {
-    return !queue.isEmpty();
+    return queue != null && !queue.isEmpty();
   }
 
   long unloaded() {
@@ -83,12 +109,16 @@ final class Outbox {
   }
 
   /** Puts messages read back from the store in front of what arrived since, in their order. */
-  void load(List<Entry> stored) {
-    List<Entry> queuedBefore = new ArrayList<>(queue);
-    queue.clear();
+  void load(List<SessionJournal.Entry> read) {
+    List<Entry> stored = new ArrayList<>(read.size());
+    for (SessionJournal.Entry e : read) {
+      stored.add(new Entry(e.delivery(), e.seq(), e.packetId(), e.released()));
+    }
+    List<Entry> queuedBefore = queue == null ? List.of() : new ArrayList<>(queue);
+    queueDeque().clear();
     for (Entry e : stored) {
       if (e.packetId != 0) {
-        inflight.put(e.packetId, e);
+        inflightMap().put(e.packetId, e);
       } else {
         queue.addLast(e);
       }
@@ -102,7 +132,7 @@ final class Outbox {
     while (true) {
       int id = nextPacketId;
       nextPacketId = id == 65_535 ? 1 : id + 1;
-      if (!inflight.containsKey(id)) {
+      if (inflight == null || !inflight.containsKey(id)) {
         return id;
       }
     }
@@ -111,7 +141,7 @@ final class Outbox {
   /** Sends a new message straight away: it takes a sequence number and a packet id. */
   Entry startFlight(Delivery d) {
     Entry e = new Entry(d, nextSeq++, allocatePacketId(), false);
-    inflight.put(e.packetId, e);
+    inflightMap().put(e.packetId, e);
     journal.stored(e, true);
     return e;
   }
@@ -119,13 +149,13 @@ final class Outbox {
   /** Moves a queued message into the window. */
   Entry startFlight(Entry queued) {
     queued.packetId = allocatePacketId();
-    inflight.put(queued.packetId, queued);
+    inflightMap().put(queued.packetId, queued);
     journal.stored(queued, false);
     return queued;
   }
 
   Entry get(int packetId) {
-    return inflight.get(packetId);
+    return inflight == null ? null : inflight.get(packetId);
   }
 
   void release(Entry e) {
@@ -134,7 +164,7 @@ final class Outbox {
   }
 
   Entry remove(int packetId) {
-    Entry e = inflight.remove(packetId);
+    Entry e = inflight == null ? null : inflight.remove(packetId);
     if (e != null) {
       journal.removed(e);
     }
@@ -143,7 +173,7 @@ final class Outbox {
 
   /** A snapshot of the messages in flight, in the order they were first sent. */
   List<Entry> inflight() {
-    return new ArrayList<>(inflight.values());
+    return inflight == null ? List.of() : new ArrayList<>(inflight.values());
   }
 
   /**
@@ -152,8 +182,8 @@ final class Outbox {
    * dropped delivery, or null.
    */
   Delivery enqueue(Delivery d, int max, boolean dropOldest) {
-    if (queue.size() + unloaded >= max) {
-      if (!dropOldest || queue.isEmpty() || unloaded > 0) {
+    if (queuedCount() + unloaded >= max) {
+      if (!dropOldest || !hasQueued() || unloaded > 0) {
         return d;
       }
       Entry dropped = queue.pollFirst();
@@ -167,13 +197,13 @@ final class Outbox {
 
   private void add(Delivery d) {
     Entry e = new Entry(d, nextSeq++, 0, false);
-    queue.addLast(e);
+    queueDeque().addLast(e);
     journal.stored(e, true);
   }
 
   /** Takes the next queued message; it stays stored until it is sent or dropped. */
   Entry poll() {
-    return queue.pollFirst();
+    return queue == null ? null : queue.pollFirst();
   }
 
   /** A queued message that expired before it could be sent. */
@@ -188,7 +218,7 @@ final class Outbox {
    */
   List<Delivery> takeUnacknowledged(Predicate<Delivery> which) {
     List<Delivery> out = new ArrayList<>();
-    for (Iterator<Entry> it = inflight.values().iterator(); it.hasNext(); ) {
+    for (Iterator<Entry> it = inflightMap().values().iterator(); it.hasNext(); ) {
       Entry e = it.next();
       if (e.delivery.qos() == 1 && which.test(e.delivery)) {
         out.add(e.delivery);
@@ -196,7 +226,7 @@ final class Outbox {
         journal.removed(e);
       }
     }
-    for (Iterator<Entry> it = queue.iterator(); it.hasNext(); ) {
+    for (Iterator<Entry> it = queueDeque().iterator(); it.hasNext(); ) {
       Entry e = it.next();
       if (which.test(e.delivery)) {
         out.add(e.delivery);
@@ -208,14 +238,18 @@ final class Outbox {
   }
 
   void clear() {
-    for (Entry e : inflight.values()) {
-      journal.removed(e);
+    if (inflight != null) {
+      for (Entry e : inflight.values()) {
+        journal.removed(e);
+      }
     }
-    for (Entry e : queue) {
-      journal.removed(e);
+    if (queue != null) {
+      for (Entry e : queue) {
+        journal.removed(e);
+      }
     }
-    inflight.clear();
-    queue.clear();
+    inflight = null;
+    queue = null;
     unloaded = 0;
   }
 }

@@ -8,14 +8,10 @@ import io.shadowmq.broker.routing.Message;
 import io.shadowmq.broker.routing.Subscriber;
 import io.shadowmq.broker.routing.Subscription;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -26,60 +22,26 @@ import java.util.function.Predicate;
  *
  * <p>Threading: a session belongs to one event loop at a time, its owner: the loop of the
  * connection it is attached to, or of its last connection while offline. Its state is touched
- * only there. Other loops reach it only through {@link #post}, which pushes onto a lock-free inbox
- * that the owner drains; so every message for a session passes one FIFO per sender, and moving a
- * session to another loop on reconnect cannot reorder what one publisher sent.
+ * only there. Other loops reach it only through {@link #post} (see {@link SessionMailbox}).
  */
 public final class Session implements Subscriber {
-  private static final VarHandle INBOX;
-  private static final VarHandle DRAIN_SCHEDULED;
-
-  static {
-    try {
-      MethodHandles.Lookup l = MethodHandles.lookup();
-      INBOX = l.findVarHandle(Session.class, "inbox", InboxNode.class);
-      DRAIN_SCHEDULED = l.findVarHandle(Session.class, "drainScheduled", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  /** A Treiber stack node: producers push, the owner takes the whole stack and reverses it. */
-  private static final class InboxNode {
-    final Delivery delivery;
-    final InboxNode next;
-
-    InboxNode(Delivery delivery, InboxNode next) {
-      this.delivery = delivery;
-      this.next = next;
-    }
-  }
-
   private final String clientId;
   private final SessionRegistry registry;
-  private final Runnable drainTask = this::drainInbox;
   private final SessionJournal journal;
+  private final SessionMailbox mailbox;
 
   // Read from any thread.
-  private volatile BrokerLoop owner;
-  private volatile boolean inTransit;
   private volatile boolean online;
   private volatile boolean ended;
-  @SuppressWarnings("unused") // through INBOX
-  private volatile InboxNode inbox;
-  @SuppressWarnings("unused") // through DRAIN_SCHEDULED
-  private volatile int drainScheduled;
 
   // Owner loop only.
   private ClientLink link;
   private long expirySeconds;
   private final Map<String, Subscription> subscriptions = new HashMap<>(4);
   private final Outbox outbox = new Outbox();
-  private Set<Integer> awaitingRelease;
+  private final IncomingQos2 incomingQos2;
   private ScheduledFuture<?> expiryTimer;
-  private Message pendingWill;
-  private long pendingWillDueNanos;
-  private ScheduledFuture<?> willTimer;
+  private final PendingWill pendingWill;
 
   Session(String clientId, BrokerLoop owner, SessionRegistry registry, long expirySeconds) {
     this(clientId, owner, registry, expirySeconds, true);
@@ -88,28 +50,23 @@ public final class Session implements Subscriber {
   /** @param record whether to record the new session (false: it is being read back from storage) */
   Session(String clientId, BrokerLoop owner, SessionRegistry registry, long expirySeconds, boolean record) {
     this.clientId = clientId;
-    this.owner = owner;
+    this.mailbox = new SessionMailbox(owner, this::deliver);
     this.registry = registry;
+    this.pendingWill = new PendingWill(registry::publishWill);
+    this.incomingQos2 = new IncomingQos2(clientId, journal(registry, expirySeconds));
     this.expirySeconds = expirySeconds;
     // A session that outlives its connection is journalled from its first change to its end.
-    this.journal = expirySeconds > 0 ? registry.journal() : SessionJournal.NONE;
+    this.journal = journal(registry, expirySeconds);
     if (journal != SessionJournal.NONE) {
-      SessionJournal j = journal;
-      outbox.journal(new Outbox.Journal() {
-        @Override
-        public void stored(Outbox.Entry e, boolean isNew) {
-          j.saveMessage(clientId, new SessionJournal.Entry(e.seq, e.packetId, e.released, e.delivery), isNew);
-        }
-
-        @Override
-        public void removed(Outbox.Entry e) {
-          j.deleteMessage(clientId, e.seq);
-        }
-      });
+      outbox.journalTo(journal, clientId);
       if (record) {
         journal.saveSession(clientId, expirySeconds, 0);
       }
     }
+  }
+
+  private static SessionJournal journal(SessionRegistry registry, long expirySeconds) {
+    return expirySeconds > 0 ? registry.journal() : SessionJournal.NONE;
   }
 
   /** Whether the session is kept in storage (it was created with a session expiry above 0). */
@@ -133,58 +90,18 @@ public final class Session implements Subscriber {
   }
 
   public BrokerLoop owner() {
-    return owner;
+    return mailbox.owner();
   }
 
   boolean inTransit() {
-    return inTransit;
+    return mailbox.inTransit();
   }
 
   // ---- delivery, from any thread -------------------------------------------------------------
 
   @Override
   public void post(Delivery delivery) {
-    BrokerLoop current = BrokerLoop.current();
-    if (current != null && current == owner && !inTransit && INBOX.getVolatile(this) == null) {
-      deliver(delivery);
-      return;
-    }
-    InboxNode head;
-    do {
-      head = (InboxNode) INBOX.getVolatile(this);
-    } while (!INBOX.compareAndSet(this, head, new InboxNode(delivery, head)));
-    if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
-      BrokerLoop target = owner;
-      if (current != null) {
-        current.handover(target, drainTask);
-      } else {
-        target.execute(drainTask);
-      }
-    }
-  }
-
-  /** Drains the inbox on the owner loop; a request that reaches a former owner is passed on. */
-  private void drainInbox() {
-    BrokerLoop me = owner;
-    if (!me.inLoop()) {
-      me.execute(drainTask);
-      return;
-    }
-    if (inTransit) {
-      return; // the loop taking the session over drains when it arrives
-    }
-    DRAIN_SCHEDULED.setVolatile(this, 0);
-    InboxNode stack = (InboxNode) INBOX.getAndSet(this, null);
-    if (stack == null) {
-      return;
-    }
-    InboxNode reversed = null;
-    for (InboxNode n = stack; n != null; n = n.next) {
-      reversed = new InboxNode(n.delivery, reversed);
-    }
-    for (InboxNode n = reversed; n != null; n = n.next) {
-      deliver(n.delivery);
-    }
+    mailbox.post(delivery);
   }
 
   /** Delivers a retained message to a new subscription; on the owner loop. */
@@ -202,7 +119,9 @@ public final class Session implements Subscriber {
       registry.metrics().dropped(Drop.EXPIRED);
       return;
     }
-    ClientLink l = link;
+    // A connection that is closing (DISCONNECT sent, socket not yet gone) counts as offline:
+    // nothing may follow a DISCONNECT on the wire (MQTT-3.14.4-1).
+    ClientLink l = link != null && link.isOpen() ? link : null;
     if (d.qos() == 0) {
       if (l == null) {
         registry.metrics().dropped(Drop.QOS0_OFFLINE);
@@ -250,7 +169,7 @@ public final class Session implements Subscriber {
   /** Sends queued messages while the window and the connection allow. */
   public void drainQueue() {
     ClientLink l = link;
-    if (l == null) {
+    if (l == null || !l.isOpen()) {
       return;
     }
     long now = System.currentTimeMillis();
@@ -300,33 +219,9 @@ public final class Session implements Subscriber {
     }
   }
 
-  /** Records an incoming QoS 2 packet id; false when it is already there (a duplicate). */
-  public boolean markAwaitingRelease(int packetId) {
-    if (awaitingRelease == null) {
-      awaitingRelease = new HashSet<>(4);
-    }
-    if (!awaitingRelease.add(packetId)) {
-      return false;
-    }
-    journal.saveAwaitingRelease(clientId, packetId);
-    return true;
-  }
-
-  /** Releases an incoming QoS 2 packet id; false when it was not known. */
-  public boolean release(int packetId) {
-    if (awaitingRelease == null || !awaitingRelease.remove(packetId)) {
-      return false;
-    }
-    journal.deleteAwaitingRelease(clientId, packetId);
-    return true;
-  }
-
-  public boolean isAwaitingRelease(int packetId) {
-    return awaitingRelease != null && awaitingRelease.contains(packetId);
-  }
-
-  public int awaitingReleaseCount() {
-    return awaitingRelease == null ? 0 : awaitingRelease.size();
+  /** The incoming QoS 2 packet ids awaiting release. */
+  public IncomingQos2 incomingQos2() {
+    return incomingQos2;
   }
 
   public int inflightCount() {
@@ -393,11 +288,7 @@ public final class Session implements Subscriber {
     online = true;
     cancel(expiryTimer);
     expiryTimer = null;
-    if (pendingWill != null) {
-      cancel(willTimer);
-      willTimer = null;
-      pendingWill = null; // MQTT-3.1.3-9: reconnected before the will delay elapsed
-    }
+    pendingWill.cancel(); // MQTT-3.1.3-9: reconnected before the will delay elapsed
     if (isPersistent()) {
       journal.saveSession(clientId, expirySeconds, 0);
     }
@@ -430,8 +321,7 @@ public final class Session implements Subscriber {
       if (willDelaySeconds <= 0 || expirySeconds == 0) {
         registry.publishWill(will);
       } else {
-        pendingWill = will;
-        pendingWillDueNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.min(willDelaySeconds, expirySeconds));
+        pendingWill.hold(will, Math.min(willDelaySeconds, expirySeconds));
       }
     }
     startOfflineTimers();
@@ -448,23 +338,11 @@ public final class Session implements Subscriber {
     if (expirySeconds > 0 && expirySeconds < 0xFFFF_FFFFL) {
       journal.saveSession(clientId, expirySeconds, System.currentTimeMillis() + expirySeconds * 1000);
     }
-    if (pendingWill != null && willTimer == null) {
-      long delay = Math.max(0, pendingWillDueNanos - System.nanoTime());
-      willTimer = owner.schedule(this::publishPendingWill, delay, TimeUnit.NANOSECONDS);
-    }
+    pendingWill.arm(owner());
     if (expirySeconds == 0) {
       end();
     } else if (expiryTimer == null && expirySeconds < 0xFFFF_FFFFL) {
-      expiryTimer = owner.schedule(this::expire, expirySeconds, TimeUnit.SECONDS);
-    }
-  }
-
-  private void publishPendingWill() {
-    Message will = pendingWill;
-    pendingWill = null;
-    willTimer = null;
-    if (will != null) {
-      registry.publishWill(will);
+      expiryTimer = owner().schedule(this::expire, expirySeconds, TimeUnit.SECONDS);
     }
   }
 
@@ -481,26 +359,19 @@ public final class Session implements Subscriber {
       return;
     }
     cancel(expiryTimer);
-    cancel(willTimer);
     expiryTimer = null;
-    willTimer = null;
     for (Subscription s : subscriptions.values()) {
       registry.router().tree().unsubscribe(this, s.topicFilter(), s.shareGroup());
       journal.deleteSubscription(clientId, s.filter()); // so that no pending write outlives the session
     }
-    if (awaitingRelease != null) {
-      for (int packetId : awaitingRelease) {
-        journal.deleteAwaitingRelease(clientId, packetId);
-      }
-      awaitingRelease = null;
-    }
+    incomingQos2.clear();
     subscriptions.clear();
     ended = true;
     redistribute(d -> d.group() != null, false);
     outbox.clear();
     journal.deleteSession(clientId);
     registry.removed(this);
-    publishPendingWill();
+    pendingWill.publishNow();
   }
 
   /**
@@ -539,12 +410,10 @@ public final class Session implements Subscriber {
       subscriptions.put(sub.filter(), sub);
       registry.router().tree().subscribe(sub);
     }
-    if (!awaiting.isEmpty()) {
-      awaitingRelease = new HashSet<>(awaiting);
-    }
+    incomingQos2.restore(awaiting);
     outbox.restored(storedMessages, lastSeq);
     if (expiresAtMillis > 0) {
-      expiryTimer = owner.schedule(this::expire, Math.max(0, expiresAtMillis - System.currentTimeMillis()),
+      expiryTimer = owner().schedule(this::expire, Math.max(0, expiresAtMillis - System.currentTimeMillis()),
           TimeUnit.MILLISECONDS);
     }
   }
@@ -556,45 +425,22 @@ public final class Session implements Subscriber {
 
   /** Puts the stored messages, read back when the client reconnects, before what arrived since. */
   void loadStored(List<SessionJournal.Entry> stored) {
-    List<Outbox.Entry> entries = new java.util.ArrayList<>(stored.size());
-    for (SessionJournal.Entry e : stored) {
-      entries.add(new Outbox.Entry(e.delivery(), e.seq(), e.packetId(), e.released()));
-    }
-    outbox.load(entries);
+    outbox.load(stored);
   }
 
   // ---- moving between loops --------------------------------------------------------------------
 
   /** Runs the task on the owner loop, following the session if it moves meanwhile. */
   void runOnOwner(Runnable task) {
-    BrokerLoop o = owner;
-    if (o.inLoop() && !inTransit) {
-      task.run();
-      return;
-    }
-    o.execute(() -> {
-      if (owner != o || inTransit) {
-        runOnOwner(task);
-      } else {
-        task.run();
-      }
-    });
+    mailbox.runOnOwner(task);
   }
 
   /** Hands the session to another loop; called on the current owner. */
   void moveTo(BrokerLoop target, Runnable onArrival) {
-    inTransit = true;
-    owner = target;
     cancel(expiryTimer); // timers belong to the old loop; arrival attaches or re-arms them
     expiryTimer = null;
-    ScheduledFuture<?> will = willTimer;
-    willTimer = null;
-    cancel(will);
-    target.execute(() -> {
-      inTransit = false;
-      onArrival.run();
-      drainInbox();
-    });
+    pendingWill.disarm();
+    mailbox.moveTo(target, onArrival);
   }
 
   private static void cancel(ScheduledFuture<?> f) {

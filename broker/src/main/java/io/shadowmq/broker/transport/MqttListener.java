@@ -44,11 +44,22 @@ public final class MqttListener {
   }
 
   private final Kind kind;
+  private final SharedEventLoopTransport transport;
+  private final BrokerLoops loops;
+  private final int maxPacketSize;
+  private final int writeBuffer;
+  private final Function<ClientTransport, PacketListener> protocol;
   private final List<Channel> serverChannels = new ArrayList<>();
   private int port;
 
-  private MqttListener(Kind kind) {
+  private MqttListener(Kind kind, SharedEventLoopTransport transport, BrokerLoops loops, int maxPacketSize,
+                       int writeBuffer, Function<ClientTransport, PacketListener> protocol) {
     this.kind = kind;
+    this.transport = transport;
+    this.loops = loops;
+    this.maxPacketSize = maxPacketSize;
+    this.writeBuffer = writeBuffer;
+    this.protocol = protocol;
   }
 
   /**
@@ -56,26 +67,25 @@ public final class MqttListener {
    * the port it got (so port 0 means one free port, shared by all loops).
    *
    * @param maxPacketSize the decoder's limit, in bytes
+   * @param writeBuffer   bytes queued for one client before its channel reports itself unwritable
    * @param protocol      makes the protocol side of each new connection
    */
   public static Future<MqttListener> bind(Kind kind, String host, int port, SharedEventLoopTransport transport,
-                                          BrokerLoops loops, int maxPacketSize,
+                                          BrokerLoops loops, int maxPacketSize, int writeBuffer,
                                           Function<ClientTransport, PacketListener> protocol) {
-    MqttListener listener = new MqttListener(kind);
-    EventLoopGroup group = transport.ioEventLoopGroup();
+    MqttListener listener = new MqttListener(kind, transport, loops, maxPacketSize, writeBuffer, protocol);
     List<EventLoop> eventLoops = new ArrayList<>();
-    group.forEach(e -> eventLoops.add((EventLoop) e));
-    boolean reusePort = transport.supportsReusePort();
-    List<EventLoop> acceptors = reusePort ? eventLoops : eventLoops.subList(0, 1);
+    transport.ioEventLoopGroup().forEach(e -> eventLoops.add((EventLoop) e));
+    List<EventLoop> acceptors = transport.supportsReusePort() ? eventLoops : eventLoops.subList(0, 1);
     Promise<MqttListener> done = Promise.promise();
-    listener.bindNext(acceptors, 0, host, port, reusePort, group, transport, loops, maxPacketSize, protocol, done);
+    listener.bindNext(acceptors, 0, host, port, done);
     return done.future();
   }
 
-  private void bindNext(List<EventLoop> acceptors, int i, String host, int bindPort, boolean reusePort, EventLoopGroup group,
-                        SharedEventLoopTransport transport, BrokerLoops loops, int maxPacketSize,
-                        Function<ClientTransport, PacketListener> protocol, Promise<MqttListener> done) {
+  private void bindNext(List<EventLoop> acceptors, int i, String host, int bindPort, Promise<MqttListener> done) {
+    boolean reusePort = transport.supportsReusePort();
     EventLoop loop = acceptors.get(i);
+    EventLoopGroup group = transport.ioEventLoopGroup();
     ServerBootstrap b = new ServerBootstrap()
         .group(loop, reusePort ? loop : group)
         .channelFactory(transport.serverChannelFactory())
@@ -83,8 +93,8 @@ public final class MqttListener {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-        .childHandler(initializer(loops, maxPacketSize, protocol));
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(writeBuffer / 2, writeBuffer))
+        .childHandler(initializer());
     if (reusePort) {
       b.option(EpollChannelOption.SO_REUSEPORT, true);
     }
@@ -100,13 +110,12 @@ public final class MqttListener {
         port = bound;
         done.complete(this);
       } else {
-        bindNext(acceptors, i + 1, host, bound, reusePort, group, transport, loops, maxPacketSize, protocol, done);
+        bindNext(acceptors, i + 1, host, bound, done);
       }
     });
   }
 
-  private ChannelInitializer<Channel> initializer(BrokerLoops loops, int maxPacketSize,
-                                                  Function<ClientTransport, PacketListener> protocol) {
+  private ChannelInitializer<Channel> initializer() {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {

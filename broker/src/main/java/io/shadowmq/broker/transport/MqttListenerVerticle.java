@@ -35,13 +35,14 @@ public final class MqttListenerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     int maxPacketSize = broker.settings().maxPacketSize();
+    int writeBuffer = broker.settings().clientWriteBuffer();
     Future<MqttListener> tcp = MqttListener.bind(MqttListener.Kind.TCP, ports.host(), ports.mqttPort(), transport, loops,
-        maxPacketSize, broker::accept).onSuccess(listeners::add);
+        maxPacketSize, writeBuffer, broker::accept).onSuccess(listeners::add);
     if (ports.wsPort() < 0) {
       return tcp;
     }
     return tcp.compose(t -> MqttListener.bind(MqttListener.Kind.WEBSOCKET, ports.host(), ports.wsPort(), transport, loops,
-        maxPacketSize, broker::accept).onSuccess(listeners::add));
+        maxPacketSize, writeBuffer, broker::accept).onSuccess(listeners::add));
   }
 
   @Override

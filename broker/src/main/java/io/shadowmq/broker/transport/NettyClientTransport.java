@@ -36,6 +36,7 @@ final class NettyClientTransport extends ChannelInboundHandlerAdapter implements
   private boolean flushPending;
   private int paused;
   private boolean closedNotified;
+  private boolean failureLogged;
 
   NettyClientTransport(String kind, BrokerLoop loop, Function<ClientTransport, PacketListener> listenerFactory) {
     this.kind = kind;
@@ -87,7 +88,10 @@ final class NettyClientTransport extends ChannelInboundHandlerAdapter implements
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.debug("connection {} failed: {}", remoteAddress(), cause.toString());
+    if (!failureLogged) {
+      failureLogged = true; // a reset connection fails every write still pending: say it once
+      LOG.debug("connection {} failed: {}", remoteAddress(), cause.toString());
+    }
     ctx.close();
   }
 

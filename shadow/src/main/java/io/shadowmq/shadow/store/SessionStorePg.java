@@ -21,9 +21,11 @@ import java.util.function.Consumer;
 /**
  * Persistent sessions in PostgreSQL (tables {@code mqtt_session}, {@code mqtt_subscription},
  * {@code mqtt_session_message}, {@code mqtt_session_qos2_received}). All changes of all sessions go
- * through one write-behind buffer and are written in one transaction per flush: session rows first
- * (a deleted session's rows are purged before a new session of the same client id is written), then
- * the rows that belong to sessions, inserted only where their session exists.
+ * through one write-behind buffer and are written in one transaction per flush: a deleted session's
+ * rows are purged first (before a new session of the same client id is written), then the upserts,
+ * then the deletes. A flush may hold a session's rows without the session itself (it comes in the
+ * next one), so the tables are tied by client id without foreign keys, and rows left without a
+ * session are removed when sessions are loaded.
  */
 public final class SessionStorePg implements SessionStore {
   private static final int PAGE = 1000;
@@ -142,8 +144,11 @@ public final class SessionStorePg implements SessionStore {
     return pool.withTransaction(conn -> {
       Future<?> f = Future.succeededFuture();
       if (!purge.isEmpty()) {
-        f = f.compose(v -> conn.preparedQuery("DELETE FROM mqtt_session WHERE client_id = ANY($1::text[])")
-            .execute(Tuple.tuple().addValue(purge.toArray(new String[0]))));
+        Tuple ids = Tuple.tuple().addValue(purge.toArray(new String[0]));
+        for (String table : new String[] {"mqtt_session_message", "mqtt_session_qos2_received", "mqtt_subscription",
+            "mqtt_session"}) {
+          f = f.compose(v -> conn.preparedQuery("DELETE FROM " + table + " WHERE client_id = ANY($1::text[])").execute(ids));
+        }
       }
       if (!sessions.isEmpty()) {
         f = f.compose(v -> upsertSessions(conn, sessions));
@@ -156,8 +161,7 @@ public final class SessionStorePg implements SessionStore {
       }
       if (!qos2.isEmpty()) {
         f = f.compose(v -> conn.preparedQuery("INSERT INTO mqtt_session_qos2_received (client_id, packet_id) "
-                + "SELECT u.c, u.p FROM unnest($1::text[], $2::int[]) AS u(c, p) JOIN mqtt_session s ON s.client_id = u.c "
-                + "ON CONFLICT DO NOTHING")
+                + "SELECT * FROM unnest($1::text[], $2::int[]) ON CONFLICT DO NOTHING")
             .execute(Tuple.tuple().addValue(qos2.stream().map(Qos2Key::clientId).toArray(String[]::new))
                 .addValue(qos2.stream().map(Qos2Key::packetId).toArray(Integer[]::new))));
       }
@@ -213,9 +217,8 @@ public final class SessionStorePg implements SessionStore {
       subId[i] = s.subscriptionId();
     }
     return conn.preparedQuery("INSERT INTO mqtt_subscription (client_id, filter, qos, no_local, retain_as_published, "
-            + "retain_handling, subscription_id) SELECT u.* FROM unnest($1::text[], $2::text[], $3::smallint[], "
-            + "$4::boolean[], $5::boolean[], $6::smallint[], $7::int[]) AS u(c, f, q, n, r, h, i) "
-            + "JOIN mqtt_session s ON s.client_id = u.c "
+            + "retain_handling, subscription_id) SELECT * FROM unnest($1::text[], $2::text[], $3::smallint[], "
+            + "$4::boolean[], $5::boolean[], $6::smallint[], $7::int[]) "
             + "ON CONFLICT (client_id, filter) DO UPDATE SET qos = EXCLUDED.qos, no_local = EXCLUDED.no_local, "
             + "retain_as_published = EXCLUDED.retain_as_published, retain_handling = EXCLUDED.retain_handling, "
             + "subscription_id = EXCLUDED.subscription_id")
@@ -242,12 +245,11 @@ public final class SessionStorePg implements SessionStore {
           .addValue(msg.properties() == null ? null : Buffer.buffer(msg.properties()))
           .addValue(time(msg.expiresAtMillis())).addValue(boxed).addValue(m.shareGroup()).addValue(m.shareFilter()));
     }
-    // A pipelined batch in the transaction: one round trip; rows of a session that is gone are skipped.
+    // A pipelined batch in the transaction: one round trip.
     return conn.preparedQuery("INSERT INTO mqtt_session_message (client_id, seq, packet_id, released, topic, payload, "
             + "qos, retain, properties, expires_at, subscription_ids, share_group, share_filter) "
             + "SELECT $1::text, $2::bigint, $3::int, $4::boolean, $5::text, $6::bytea, $7::smallint, $8::boolean, "
             + "$9::bytea, $10::timestamptz, $11::int[], $12::text, $13::text "
-            + "WHERE EXISTS (SELECT 1 FROM mqtt_session WHERE client_id = $1::text) "
             + "ON CONFLICT (client_id, seq) DO UPDATE SET packet_id = EXCLUDED.packet_id, released = EXCLUDED.released")
         .executeBatch(batch);
   }
@@ -294,7 +296,13 @@ public final class SessionStorePg implements SessionStore {
 
   @Override
   public Future<Long> loadSessions(Consumer<StoredSession> sink) {
-    return pool.query("DELETE FROM mqtt_session WHERE expires_at <= now()").execute()
+    return pool.withTransaction(conn -> conn.query("DELETE FROM mqtt_session WHERE expires_at <= now()").execute()
+            .compose(v -> conn.query("DELETE FROM mqtt_subscription t WHERE NOT EXISTS "
+                + "(SELECT 1 FROM mqtt_session s WHERE s.client_id = t.client_id)").execute())
+            .compose(v -> conn.query("DELETE FROM mqtt_session_message t WHERE NOT EXISTS "
+                + "(SELECT 1 FROM mqtt_session s WHERE s.client_id = t.client_id)").execute())
+            .compose(v -> conn.query("DELETE FROM mqtt_session_qos2_received t WHERE NOT EXISTS "
+                + "(SELECT 1 FROM mqtt_session s WHERE s.client_id = t.client_id)").execute()))
         .compose(v -> sessionPage("", sink, 0L));
   }
 

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,7 @@ public final class WriteBehind<K, V> {
   private final int maxBatch;
   private final ConcurrentHashMap<K, Change<V>> pending = new ConcurrentHashMap<>();
   private final AtomicBoolean flushing = new AtomicBoolean();
+  private volatile Future<Void> inProgress;
   private final Counter refused;
   private final Counter failures;
   private volatile boolean lastFlushFailed;
@@ -120,9 +122,16 @@ public final class WriteBehind<K, V> {
 
   /** Writes what is pending now; completes when it is committed. One flush runs at a time. */
   public Future<Void> flush() {
-    if (pending.isEmpty() || !flushing.compareAndSet(false, true)) {
+    if (!flushing.compareAndSet(false, true)) {
+      Future<Void> running = inProgress;
+      return running == null ? Future.succeededFuture() : running; // wait for the flush that runs
+    }
+    if (pending.isEmpty()) {
+      flushing.set(false);
       return Future.succeededFuture();
     }
+    Promise<Void> done = Promise.promise();
+    inProgress = done.future();
     List<Map.Entry<K, V>> upserts = new ArrayList<>();
     List<K> deletes = new ArrayList<>();
     List<Map.Entry<K, Change<V>>> taken = new ArrayList<>();
@@ -145,7 +154,7 @@ public final class WriteBehind<K, V> {
     } catch (RuntimeException e) {
       written = Future.failedFuture(e);
     }
-    return written.andThen(ar -> {
+    written.andThen(ar -> {
       if (ar.succeeded()) {
         for (Map.Entry<K, Change<V>> e : taken) {
           // Keep a change made while this flush ran; it goes in the next one (now as an update).
@@ -167,7 +176,9 @@ public final class WriteBehind<K, V> {
       }
       flushing.set(false);
     }).transform(ar -> ar.succeeded() && pending.size() > 0 && taken.size() >= maxBatch ? flush()
-        : ar.succeeded() ? Future.succeededFuture() : Future.failedFuture(ar.cause()));
+        : ar.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(ar.cause()))
+        .onComplete(done);
+    return done.future();
   }
 
   /** Flushes until nothing is pending (shutdown); gives up after the timeout. */

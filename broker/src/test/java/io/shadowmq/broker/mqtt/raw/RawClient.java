@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.fail;
  * A plain TCP socket to a broker: writes exact bytes, reads exact answers, each read bounded by a
  * timeout, and tells a close by the server from silence.
  */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
   private final Socket socket;
@@ -30,7 +30,7 @@ final class RawClient implements AutoCloseable {
     this.in = socket.getInputStream();
   }
 
-  static RawClient open(TestBroker broker) throws IOException {
+  public static RawClient open(TestBroker broker) throws IOException {
     Socket s = new Socket();
     s.setTcpNoDelay(true);
     s.connect(new InetSocketAddress(broker.host(), broker.port()), (int) READ_TIMEOUT.toMillis());
@@ -39,7 +39,7 @@ final class RawClient implements AutoCloseable {
   }
 
   /** Opens a connection and completes an MQTT 3.1.1 CONNECT. */
-  static RawClient connected311(TestBroker broker, String clientId) throws IOException {
+  public static RawClient connected311(TestBroker broker, String clientId) throws IOException {
     RawClient c = open(broker);
     c.send(MqttBytes.connect311(clientId));
     c.expect(MqttBytes.CONNACK_311);
@@ -47,7 +47,7 @@ final class RawClient implements AutoCloseable {
   }
 
   /** Opens a connection and completes an MQTT 5 CONNECT; returns after the CONNACK (its bytes are checked elsewhere). */
-  static RawClient connected5(TestBroker broker, String clientId) throws IOException {
+  public static RawClient connected5(TestBroker broker, String clientId) throws IOException {
     RawClient c = open(broker);
     c.send(MqttBytes.connect5(clientId));
     byte[] connAck = c.readPacket();
@@ -56,29 +56,29 @@ final class RawClient implements AutoCloseable {
     return c;
   }
 
-  RawClient send(byte[] bytes) throws IOException {
+  public RawClient send(byte[] bytes) throws IOException {
     socket.getOutputStream().write(bytes);
     socket.getOutputStream().flush();
     return this;
   }
 
-  RawClient send(String hex) throws IOException {
+  public RawClient send(String hex) throws IOException {
     return send(MqttBytes.hex(hex));
   }
 
   /** Reads exactly as many bytes as expected and compares them. */
-  RawClient expect(byte[] expected) throws IOException {
+  public RawClient expect(byte[] expected) throws IOException {
     byte[] got = readExactly(expected.length);
     assertThat(toHex(got)).isEqualTo(toHex(expected));
     return this;
   }
 
-  RawClient expect(String hex) throws IOException {
+  public RawClient expect(String hex) throws IOException {
     return expect(MqttBytes.hex(hex));
   }
 
   /** Reads one whole packet (fixed header, remaining length and body). */
-  byte[] readPacket() throws IOException {
+  public byte[] readPacket() throws IOException {
     ByteArrayOutputStream packet = new ByteArrayOutputStream();
     packet.write(readExactly(1));
     int length = 0;
@@ -98,7 +98,7 @@ final class RawClient implements AutoCloseable {
   }
 
   /** Asserts the server closes the connection without sending anything (more). */
-  void expectClosed() throws IOException {
+  public void expectClosed() throws IOException {
     try {
       int b = in.read();
       if (b >= 0) {
@@ -113,7 +113,7 @@ final class RawClient implements AutoCloseable {
   }
 
   /** Asserts nothing arrives for a while and the connection stays open (a bounded wait: proving an absence). */
-  void expectSilence(Duration quiet) throws IOException {
+  public void expectSilence(Duration quiet) throws IOException {
     socket.setSoTimeout((int) quiet.toMillis());
     try {
       int b = in.read();
