@@ -46,6 +46,7 @@ public final class ShadowService {
     for (var op : ShadowOperation.values()) {
       accepted[op.ordinal()] = requests(op.word(), "accepted");
     }
+    // Read from the scraping thread without the shards' contexts: an approximate count is enough for a gauge.
     registry.gauge("shadowmq.shadow.cached", shards, s -> s.stream().mapToInt(ShadowShard::cachedShadows).sum());
   }
 
