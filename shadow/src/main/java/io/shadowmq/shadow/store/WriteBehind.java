@@ -47,6 +47,8 @@ public final class WriteBehind<K, V> {
   private volatile Future<Void> inProgress;
   private final Counter refused;
   private final Counter failures;
+  private final io.micrometer.core.instrument.DistributionSummary batchSize;
+  private final io.micrometer.core.instrument.Timer commitLatency;
   private volatile boolean lastFlushFailed;
   private final long timerId;
   private final Vertx vertx;
@@ -62,6 +64,11 @@ public final class WriteBehind<K, V> {
         .description("Writes refused because the storage queue was full").register(registry);
     this.failures = Counter.builder("shadowmq.storage.flush.failures").tag("writer", name)
         .description("Write-behind flushes that failed and will be retried").register(registry);
+    this.batchSize = io.micrometer.core.instrument.DistributionSummary.builder("shadowmq.storage.batch.size")
+        .tag("writer", name).description("Writes per committed batch").publishPercentiles(0.5, 0.99).register(registry);
+    this.commitLatency = io.micrometer.core.instrument.Timer.builder("shadowmq.storage.commit.latency")
+        .tag("writer", name).description("Time from a batch's start to its commit").publishPercentiles(0.5, 0.99)
+        .register(registry);
     Gauge.builder("shadowmq.storage.queue", pending, Map::size).tag("writer", name)
         .description("Writes waiting to be committed").register(registry);
     this.timerId = vertx.setPeriodic(intervalMillis, id -> flush());
@@ -154,8 +161,11 @@ public final class WriteBehind<K, V> {
     } catch (RuntimeException e) {
       written = Future.failedFuture(e);
     }
+    long started = System.nanoTime();
     written.andThen(ar -> {
       if (ar.succeeded()) {
+        commitLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        batchSize.record(taken.size());
         for (Map.Entry<K, Change<V>> e : taken) {
           // Keep a change made while this flush ran; it goes in the next one (now as an update).
           if (!pending.remove(e.getKey(), e.getValue())) {
