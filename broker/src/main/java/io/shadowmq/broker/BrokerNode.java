@@ -14,6 +14,10 @@ import io.shadowmq.broker.persistence.StoredSessions;
 import io.shadowmq.broker.persistence.StoredStateLoader;
 import io.shadowmq.broker.retained.RetainedMessages;
 import io.shadowmq.broker.session.SessionJournal;
+import io.shadowmq.broker.shadow.ShadowTopicAdapter;
+import io.shadowmq.shadow.service.ShadowService;
+import io.shadowmq.shadow.store.ShadowStore;
+import io.shadowmq.shadow.store.ShadowStoreInMemory;
 import io.shadowmq.shadow.store.Storage;
 import io.shadowmq.broker.retained.RetainedTree;
 import io.shadowmq.broker.routing.Router;
@@ -29,6 +33,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -99,6 +104,10 @@ public final class BrokerNode implements AutoCloseable {
       if (storage != null) {
         StoredStateLoader.load(durableRetained, storage.sessions(), broker.sessions(), loops.all());
       }
+      ShadowStore shadowStore = storage != null ? storage.shadows() : new ShadowStoreInMemory();
+      ShadowService shadows = ShadowService.start(vertx, shadowStore, config.shadowLimits(), eventLoops,
+          config.shadowCacheSize, Clock.systemUTC(), registry).await(30, TimeUnit.SECONDS);
+      broker.shadows(new ShadowTopicAdapter(shadows, broker::publish));
       BrokerMetrics.gauge(registry, "shadowmq.sessions", "Sessions, connected or not", () -> broker.sessions().size());
       BrokerMetrics.gauge(registry, "shadowmq.subscriptions", "Subscriptions, shared ones included", tree::size);
       BrokerMetrics.gauge(registry, "shadowmq.retained.messages", "Topics with a retained message", retainedTree::size);
@@ -110,7 +119,8 @@ public final class BrokerNode implements AutoCloseable {
       LOG.info("ShadowMQ started: transport {}, {} event loops, data directory {}", transport.name(), eventLoops,
           config.dataDir.toAbsolutePath());
       if (storage == null) {
-        LOG.warn("--in-memory: sessions and retained messages are kept in memory only and do not survive a restart");
+        LOG.warn("--in-memory: sessions, retained messages and shadows are kept in memory only and do not survive "
+            + "a restart");
       }
       return new BrokerNode(config, vertx, loops, broker, listeners, id, host, storage, security);
     } catch (Exception e) {

@@ -1,5 +1,6 @@
 package io.shadowmq.broker.config;
 
+import io.shadowmq.shadow.state.ShadowLimits;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -187,6 +188,44 @@ public final class BrokerConfig {
           + "Env: SHADOWMQ_SHUTDOWN_TIMEOUT.")
   public int shutdownTimeout;
 
+  @Option(names = "--shadow-max-document-size", defaultValue = "8192", paramLabel = "BYTES",
+      description = "Largest shadow: desired plus reported state after an update, metadata excluded (413 past it). "
+          + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_SHADOW_MAX_DOCUMENT_SIZE.")
+  public int shadowMaxDocumentSize;
+
+  @Option(names = "--shadow-max-depth", defaultValue = "6", paramLabel = "N",
+      description = "Deepest nesting of objects and arrays in a shadow's desired or reported section (400 past it). "
+          + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_SHADOW_MAX_DEPTH.")
+  public int shadowMaxDepth;
+
+  @Option(names = "--shadow-max-client-token", defaultValue = "64", paramLabel = "BYTES",
+      description = "Longest clientToken of a shadow request (400 past it). Default: ${DEFAULT-VALUE}. "
+          + "Env: SHADOWMQ_SHADOW_MAX_CLIENT_TOKEN.")
+  public int shadowMaxClientToken;
+
+  @Option(names = "--shadow-max-thing-name", defaultValue = "128", paramLabel = "CHARS",
+      description = "Longest thing name in shadow topics. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_SHADOW_MAX_THING_NAME.")
+  public int shadowMaxThingName;
+
+  @Option(names = "--shadow-max-shadow-name", defaultValue = "64", paramLabel = "CHARS",
+      description = "Longest named-shadow name. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_SHADOW_MAX_SHADOW_NAME.")
+  public int shadowMaxShadowName;
+
+  @Option(names = "--shadow-rate", defaultValue = "100", paramLabel = "PER_SECOND",
+      description = "Shadow requests per second one thing may make, all its shadows together (429 past it). "
+          + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_SHADOW_RATE.")
+  public int shadowRate;
+
+  @Option(names = "--shadow-burst", defaultValue = "200", paramLabel = "N",
+      description = "Shadow requests one thing may make at once before --shadow-rate applies. "
+          + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_SHADOW_BURST.")
+  public int shadowBurst;
+
+  @Option(names = "--shadow-cache-size", defaultValue = "100000", paramLabel = "N",
+      description = "Shadows kept in memory at most; others are read from PostgreSQL when used. "
+          + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_SHADOW_CACHE_SIZE.")
+  public int shadowCacheSize;
+
   @Option(names = "--log-level", defaultValue = "info", paramLabel = "LEVEL",
       description = "trace, debug, info, warn or error. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_LOG_LEVEL.")
   public String logLevel;
@@ -203,6 +242,12 @@ public final class BrokerConfig {
       throw new IllegalArgumentException("--tls-client-auth must be required or optional, not " + tlsClientAuth);
     }
     return tlsCert != null;
+  }
+
+  /** The shadow limits these options describe. */
+  public ShadowLimits shadowLimits() {
+    return new ShadowLimits(shadowMaxDocumentSize, shadowMaxDepth, shadowMaxClientToken, shadowMaxThingName,
+        shadowMaxShadowName, shadowRate, shadowBurst);
   }
 
   /** The MQTT limits these options describe. */

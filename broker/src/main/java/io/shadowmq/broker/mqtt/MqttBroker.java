@@ -8,6 +8,7 @@ import io.shadowmq.broker.routing.Message;
 import io.shadowmq.broker.routing.Router;
 import io.shadowmq.broker.session.SessionJournal;
 import io.shadowmq.broker.session.SessionRegistry;
+import io.shadowmq.broker.shadow.ShadowTopicAdapter;
 import io.shadowmq.broker.transport.ClientTransport;
 import io.shadowmq.broker.transport.PacketListener;
 
@@ -27,6 +28,7 @@ public final class MqttBroker {
   private final SubscribeHandler subscribeHandler;
   private final Security security;
   private volatile boolean shuttingDown;
+  private volatile ShadowTopicAdapter shadows;
 
   /**
    * @param journal  where persistent sessions are recorded ({@link SessionJournal#NONE}: in memory only)
@@ -60,6 +62,16 @@ public final class MqttBroker {
       retained.put(message);
     }
     return router.route(message);
+  }
+
+  /** Serves the shadow topics from now on (set once, before the listeners open). */
+  public void shadows(ShadowTopicAdapter adapter) {
+    this.shadows = adapter;
+  }
+
+  /** The shadow topic adapter, or null while there is none. */
+  ShadowTopicAdapter shadows() {
+    return shadows;
   }
 
   /** Disconnects every client (MQTT 5: reason 0x8B) for a graceful shutdown; no wills are published. */

@@ -10,11 +10,13 @@ import io.shadowmq.broker.config.MqttSettings;
 import io.shadowmq.broker.metrics.BrokerMetrics;
 import io.shadowmq.broker.routing.Message;
 import io.shadowmq.broker.routing.Topics;
+import io.shadowmq.broker.shadow.ShadowTopicAdapter;
 
 /**
  * PUBLISH from a client: resolves its topic alias, checks topic and payload and whether the client
- * may publish there, routes it (and retains it), then acknowledges as its QoS requires. QoS 2 is delivered on receipt and its packet id held
- * until PUBREL, so a resent PUBLISH with that id is never delivered twice.
+ * may publish there, hands shadow requests to the shadow adapter and routes (and retains) the
+ * rest, then acknowledges as its QoS requires. QoS 2 is delivered on receipt and its packet id
+ * held until PUBREL, so a resent PUBLISH with that id is never delivered twice.
  */
 final class PublishHandler {
   private final MqttBroker broker;
@@ -91,6 +93,14 @@ final class PublishHandler {
     if (p.qos() == 2 && !c.session.incomingQos2().received(p.packetId())) {
       // A resent QoS 2 PUBLISH that was delivered already: acknowledge again, deliver nothing.
       c.send(AckPacket.of(PacketType.PUBREC, p.packetId(), ReasonCode.SUCCESS));
+      return;
+    }
+    ShadowTopicAdapter shadows = broker.shadows();
+    if (shadows != null && shadows.offer(c.clientId, topic, p.payload(), props)) {
+      // A shadow request: the broker answers it itself (on the reply topics), it is not routed.
+      if (p.qos() > 0) {
+        c.send(AckPacket.of(p.qos() == 1 ? PacketType.PUBACK : PacketType.PUBREC, p.packetId(), ReasonCode.SUCCESS));
+      }
       return;
     }
     long expiresAt = props.messageExpiryInterval >= 0 ? System.currentTimeMillis() + props.messageExpiryInterval * 1000 : 0;

@@ -12,6 +12,8 @@ import io.shadowmq.broker.routing.Delivery;
 import io.shadowmq.broker.routing.Message;
 import io.shadowmq.broker.routing.Subscription;
 import io.shadowmq.broker.routing.Topics;
+import io.shadowmq.broker.session.Session;
+import io.shadowmq.broker.shadow.ShadowTopicAdapter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,8 @@ import java.util.List;
 /**
  * SUBSCRIBE and UNSUBSCRIBE: validates each filter and whether the client may subscribe to it, updates the session and the subscription tree,
  * acknowledges with one reason code per filter, then sends the retained messages the new
- * subscriptions ask for (retain handling 0, 1 or 2; never for shared subscriptions).
+ * subscriptions ask for (retain handling 0, 1 or 2; never for shared subscriptions) and, to a device
+ * subscribing to its own shadow's delta topic, the current delta.
  */
 final class SubscribeHandler {
   private final MqttBroker broker;
@@ -74,6 +77,7 @@ final class SubscribeHandler {
     }
     PacketProperties props = problem != null && c.isV5() ? c.reason(problem) : PacketProperties.NONE;
     c.send(new SubAckPacket(PacketType.SUBACK, p.packetId(), codes, props));
+    catchUpShadowDelta(c, p, codes);
     long now = System.currentTimeMillis();
     for (Subscription sub : wantRetained) {
       for (Message m : broker.retained().match(sub.topicFilter(), now)) {
@@ -81,6 +85,29 @@ final class SubscribeHandler {
         // MQTT-3.3.1-9: retained messages sent because of a new subscription carry the retain flag.
         c.session.deliverRetained(new Delivery(m, Math.min(m.qos(), sub.qos()), true, subIds, null));
       }
+    }
+  }
+
+  /** Offline catch-up: a device subscribing to its own shadow's delta topic gets the current delta, after the SUBACK. */
+  private void catchUpShadowDelta(MqttConnection c, SubscribePacket p, int[] codes) {
+    ShadowTopicAdapter shadows = broker.shadows();
+    if (shadows == null) {
+      return;
+    }
+    for (int i = 0; i < codes.length; i++) {
+      if (codes[i] > 2) {
+        continue; // refused
+      }
+      SubscribePacket.Request r = p.requests().get(i);
+      Subscription sub = c.session.subscription(r.filter());
+      if (sub == null || sub.isShared()) {
+        continue;
+      }
+      Session session = c.session;
+      shadows.onSubscribed(c.clientId, r.filter(), m -> {
+        int[] subIds = sub.subscriptionId() > 0 ? new int[] {sub.subscriptionId()} : null;
+        session.post(new Delivery(m, Math.min(m.qos(), sub.qos()), false, subIds, null));
+      });
     }
   }
 

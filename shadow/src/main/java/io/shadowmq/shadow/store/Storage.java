@@ -19,11 +19,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The node's storage: PostgreSQL (embedded in the data directory, or external), its schema brought
- * up to date, one shared connection pool, and the stores on it (retained messages, sessions, the
- * device registry, admin tokens). Reconnects by itself after an outage.
+ * up to date, one shared connection pool, and the stores on it (retained messages, sessions,
+ * shadows, the device registry, admin tokens). Reconnects by itself after an outage.
  */
 public final class Storage implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Storage.class);
+  /** Shadow saves in one statement at most: a few hundred KB of JSON, still one quick round trip. */
+  private static final int SHADOW_BATCH = 1000;
 
   /**
    * @param pgUrl            external PostgreSQL, or null for the embedded one in {@code dataDir/postgres}
@@ -38,6 +40,7 @@ public final class Storage implements AutoCloseable {
   private final Pool pool;
   private final RetainedMessageStorePg retained;
   private final SessionStorePg sessions;
+  private final ShadowStorePg shadows;
   private final DeviceStorePg devices;
   private final AdminTokenStorePg adminTokens;
   private final PostgresConfig config;
@@ -53,6 +56,7 @@ public final class Storage implements AutoCloseable {
     this.pool = pool;
     this.retained = new RetainedMessageStorePg(vertx, pool, options.queueCapacity(), options.writeBehindMillis(), registry);
     this.sessions = new SessionStorePg(vertx, pool, options.queueCapacity(), options.writeBehindMillis(), registry);
+    this.shadows = new ShadowStorePg(vertx, pool, options.queueCapacity(), SHADOW_BATCH, registry);
     this.devices = new DeviceStorePg(pool);
     this.adminTokens = new AdminTokenStorePg(pool);
     Gauge.builder("shadowmq.storage.up", () -> isReady() ? 1 : 0)
@@ -125,6 +129,10 @@ public final class Storage implements AutoCloseable {
 
   public AdminTokenStore adminTokens() {
     return adminTokens;
+  }
+
+  public ShadowStore shadows() {
+    return shadows;
   }
 
   public PostgresConfig config() {
