@@ -186,7 +186,7 @@ class AuthorizationTest {
   @Test
   void aRuleFileGrantsTheApplicationClientEveryShadowAndAllTelemetry() throws Exception {
     Mqtt5BlockingClient a = device("dev-a", "a-secret");
-    assertThat(subscribe(a, "$aws/things/dev-a/shadow/update")).isEqualTo(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
+    assertThat(subscribe(a, "$aws/things/dev-a/shadow/update/delta")).isEqualTo(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
     var deviceInbox = a.publishes(MqttGlobalPublishFilter.SUBSCRIBED);
     Mqtt5BlockingClient backend = device("backend-1", "backend-secret");
     assertThat(subscribe(backend, "devices/+/telemetry")).isEqualTo(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
@@ -195,8 +195,13 @@ class AuthorizationTest {
     assertThat(publish(a, "devices/dev-a/telemetry")).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
     assertThat(inboxTopic(backendInbox)).isEqualTo("devices/dev-a/telemetry");
 
-    assertThat(publish(backend, "$aws/things/dev-a/shadow/update")).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
-    assertThat(inboxTopic(deviceInbox)).isEqualTo("$aws/things/dev-a/shadow/update");
+    // The backend sets the device's desired state; the device is told the difference.
+    var update = backend.publishWith().topic("$aws/things/dev-a/shadow/update").qos(MqttQos.AT_LEAST_ONCE)
+        .payload("{\"state\":{\"desired\":{\"speed\":3}}}".getBytes(StandardCharsets.UTF_8)).send();
+    assertThat(update.getError()).isEmpty();
+    var delta = deviceInbox.receive(10, TimeUnit.SECONDS).orElseThrow();
+    assertThat(delta.getTopic().toString()).isEqualTo("$aws/things/dev-a/shadow/update/delta");
+    assertThat(new String(delta.getPayloadAsBytes(), StandardCharsets.UTF_8)).contains("\"speed\":3");
 
     assertThat(publish(backend, "devices/dev-a/commands")).as("only what the rules grant")
         .isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
