@@ -1,12 +1,15 @@
 package io.shadowmq.broker.auth;
 
+import io.shadowmq.broker.routing.Topics;
+
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An ordered list of access rules; the first rule that applies to the client, the action and the
- * topic decides. {@link #DEFAULTS} are the built-in rules, checked after the operator's: a device
- * may use its own topics only, anonymous clients may use every topic.
+ * An ordered list of access rules, as written; {@link Access} compiles the ones that apply to a
+ * client, and the first of those that matches the action and the topic decides. {@link #DEFAULTS}
+ * are the built-in rules, checked after the operator's: a device may use its own topics only,
+ * anonymous clients may use every topic.
  */
 final class AclRules {
   /** The default policy, as rules (docs/security.md lists them). */
@@ -21,11 +24,6 @@ final class AclRules {
       """, "built-in rules");
 
   static final AclRules NONE = new AclRules(List.of());
-
-  /** What a rule list says about one request. */
-  enum Decision {
-    ALLOW, DENY, UNDECIDED
-  }
 
   private final List<AclRule> rules;
 
@@ -55,35 +53,20 @@ final class AclRules {
     return rules.size();
   }
 
-  /** The decision on publishing to a topic name. */
-  Decision publish(Identity id, String topic) {
-    for (AclRule r : rules) {
-      if (r.publish() && r.appliesTo(id)) {
-        String pattern = r.expand(id);
-        if (pattern != null && TopicPatterns.matches(pattern, topic)) {
-          return r.allow() ? Decision.ALLOW : Decision.DENY;
-        }
-      }
-    }
-    return Decision.UNDECIDED;
-  }
-
   /**
-   * The decision on subscribing to a topic filter: an allow rule must cover every topic of the
-   * filter, a deny rule applies as soon as it overlaps the filter.
+   * The rules that apply to this client, in order, with its values in place and their filters split
+   * into levels. A rule whose placeholder has no safe value for the client is left out.
    */
-  Decision subscribe(Identity id, String filter) {
+  List<Access.Grant> grantsFor(Identity id) {
+    List<Access.Grant> out = new ArrayList<>();
     for (AclRule r : rules) {
-      if (r.subscribe() && r.appliesTo(id)) {
+      if (r.appliesTo(id)) {
         String pattern = r.expand(id);
-        if (pattern == null) {
-          continue;
-        }
-        if (r.allow() ? TopicPatterns.covers(pattern, filter) : TopicPatterns.intersects(pattern, filter)) {
-          return r.allow() ? Decision.ALLOW : Decision.DENY;
+        if (pattern != null) {
+          out.add(new Access.Grant(r.allow(), r.publish(), r.subscribe(), Topics.levels(pattern)));
         }
       }
     }
-    return Decision.UNDECIDED;
+    return out;
   }
 }

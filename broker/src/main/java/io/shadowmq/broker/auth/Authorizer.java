@@ -1,32 +1,34 @@
 package io.shadowmq.broker.auth;
 
 /**
- * Decides what a client may publish and subscribe to: the operator's rules (the {@code --acl-file},
- * replaced whole when the file changes) first, then the built-in default policy. Read on every
- * PUBLISH and SUBSCRIBE from any loop; the rules are immutable and swapped atomically.
+ * Decides what clients may publish and subscribe to: the operator's rules (the {@code --acl-file},
+ * replaced whole when the file changes) first, then the built-in default policy. Each connected
+ * client gets its {@link Access}, compiled from the rules in force.
  */
 public final class Authorizer {
   private volatile AclRules rules = AclRules.NONE;
 
-  /** Replaces the operator's rules. */
+  /** Replaces the operator's rules; every client's access is recompiled at its next check. */
   void rules(AclRules replacement) {
     this.rules = replacement;
   }
 
-  public boolean canPublish(Identity id, String topic) {
-    AclRules.Decision d = rules.publish(id, topic);
-    if (d == AclRules.Decision.UNDECIDED) {
-      d = AclRules.DEFAULTS.publish(id, topic);
-    }
-    return d == AclRules.Decision.ALLOW;
+  AclRules rules() {
+    return rules;
   }
 
-  /** @param topicFilter the filter without a {@code $share/GROUP/} prefix */
+  /** The access of a client with this identity. */
+  public Access access(Identity id) {
+    return new Access(this, id);
+  }
+
+  /** One check, without keeping the compiled access (tests, rare checks). */
+  public boolean canPublish(Identity id, String topic) {
+    return access(id).canPublish(topic);
+  }
+
+  /** One check, without keeping the compiled access (tests, rare checks). */
   public boolean canSubscribe(Identity id, String topicFilter) {
-    AclRules.Decision d = rules.subscribe(id, topicFilter);
-    if (d == AclRules.Decision.UNDECIDED) {
-      d = AclRules.DEFAULTS.subscribe(id, topicFilter);
-    }
-    return d == AclRules.Decision.ALLOW;
+    return access(id).canSubscribe(topicFilter);
   }
 }

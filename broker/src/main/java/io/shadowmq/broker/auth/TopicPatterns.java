@@ -1,19 +1,16 @@
 package io.shadowmq.broker.auth;
 
-import io.shadowmq.broker.routing.Topics;
-
 /**
  * Topic filters as access patterns. Unlike subscriptions, a leading wildcard also matches topics
  * that start with {@code $}: a rule {@code #} is about every topic. {@code a/#} matches {@code a}.
+ * Patterns, topics and filters come split into levels ({@code Topics.levels}).
  */
 final class TopicPatterns {
   private TopicPatterns() {
   }
 
-  /** Does the pattern match this topic name? */
-  static boolean matches(String pattern, String topic) {
-    String[] p = Topics.levels(pattern);
-    String[] t = Topics.levels(topic);
+  /** Does the pattern match this topic name? Both split into levels. */
+  static boolean matches(String[] p, String[] t) {
     int i = 0;
     for (; i < p.length; i++) {
       if (p[i].equals("#")) {
@@ -27,9 +24,7 @@ final class TopicPatterns {
   }
 
   /** Does the pattern match every topic the filter can match? (An allow rule must cover a subscription.) */
-  static boolean covers(String pattern, String filter) {
-    String[] p = Topics.levels(pattern);
-    String[] f = Topics.levels(filter);
+  static boolean covers(String[] p, String[] f) {
     for (int i = 0; i < p.length; i++) {
       if (p[i].equals("#")) {
         return true;
@@ -45,9 +40,7 @@ final class TopicPatterns {
   }
 
   /** Is there a topic both match? (A deny rule applies to every subscription that overlaps it.) */
-  static boolean intersects(String pattern, String filter) {
-    String[] p = Topics.levels(pattern);
-    String[] f = Topics.levels(filter);
+  static boolean intersects(String[] p, String[] f) {
     int n = Math.min(p.length, f.length);
     for (int i = 0; i < n; i++) {
       if (p[i].equals("#") || f[i].equals("#")) {

@@ -153,8 +153,8 @@ final class ConnectHandler {
       return;
     }
     security.throttle().succeeded(c.clientId);
-    c.identity = outcome.identity();
-    if (connect.will() != null && !security.authorizer().canPublish(c.identity, connect.will().topic())) {
+    c.access = security.authorizer().access(outcome.identity());
+    if (connect.will() != null && !c.access.canPublish(connect.will().topic())) {
       broker.metrics().denied(Denial.WILL);
       c.refuse(ReasonCode.NOT_AUTHORIZED, "not authorized to publish the will", Refusal.NOT_AUTHORIZED);
       return;

@@ -1,7 +1,7 @@
 package io.shadowmq.broker.mqtt;
 
 import io.netty.buffer.ByteBuf;
-import io.shadowmq.broker.auth.Identity;
+import io.shadowmq.broker.auth.Access;
 import io.shadowmq.broker.codec.AckPacket;
 import io.shadowmq.broker.codec.ConnAckPacket;
 import io.shadowmq.broker.codec.ConnectPacket;
@@ -54,7 +54,7 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
   // Negotiated at CONNECT.
   int protocolLevel = 4;
   String clientId;
-  Identity identity;
+  Access access;
   Session session;
   long keepAliveNanos;
   boolean sessionExpiryWasZero;

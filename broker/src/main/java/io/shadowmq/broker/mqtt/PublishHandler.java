@@ -80,7 +80,7 @@ final class PublishHandler {
       return;
     }
 
-    if (!broker.security().authorizer().canPublish(c.identity, topic)) {
+    if (!c.access.canPublish(topic)) {
       broker.metrics().denied(BrokerMetrics.Denial.PUBLISH);
       if (c.isV5()) {
         refuse(c, p, ReasonCode.NOT_AUTHORIZED, "not authorized");

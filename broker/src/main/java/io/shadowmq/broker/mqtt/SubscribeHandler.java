@@ -54,7 +54,7 @@ final class SubscribeHandler {
         c.protocolError(ReasonCode.PROTOCOL_ERROR, "no local on a shared subscription"); // MQTT-3.8.3-4
         return;
       }
-      if (!broker.security().authorizer().canSubscribe(c.identity, parsed.topicFilter())) {
+      if (!c.access.canSubscribe(parsed.topicFilter())) {
         broker.metrics().denied(BrokerMetrics.Denial.SUBSCRIBE);
         codes[i] = c.isV5() ? ReasonCode.NOT_AUTHORIZED : ReasonCode.V3_SUBACK_FAILURE;
         problem = "not authorized";

@@ -1,5 +1,6 @@
 package io.shadowmq.broker.auth;
 
+import io.shadowmq.broker.routing.Topics;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,7 +24,7 @@ class TopicPatternsTest {
       "a/b/c, a/b, false",
   })
   void publishMatching(String pattern, String topic, boolean expected) {
-    assertThat(TopicPatterns.matches(pattern, topic)).isEqualTo(expected);
+    assertThat(TopicPatterns.matches(Topics.levels(pattern), Topics.levels(topic))).isEqualTo(expected);
   }
 
   @ParameterizedTest(name = "{0} covers {1}: {2}")
@@ -43,7 +44,7 @@ class TopicPatternsTest {
       "a/b, a/b/c, false",
   })
   void subscriptionCovering(String pattern, String filter, boolean expected) {
-    assertThat(TopicPatterns.covers(pattern, filter)).isEqualTo(expected);
+    assertThat(TopicPatterns.covers(Topics.levels(pattern), Topics.levels(filter))).isEqualTo(expected);
   }
 
   @ParameterizedTest(name = "{0} overlaps {1}: {2}")
@@ -59,6 +60,6 @@ class TopicPatternsTest {
       "a/b/c, a/b, false",
   })
   void denyRulesApplyToOverlappingFilters(String pattern, String filter, boolean expected) {
-    assertThat(TopicPatterns.intersects(pattern, filter)).isEqualTo(expected);
+    assertThat(TopicPatterns.intersects(Topics.levels(pattern), Topics.levels(filter))).isEqualTo(expected);
   }
 }
