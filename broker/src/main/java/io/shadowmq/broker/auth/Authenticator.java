@@ -57,10 +57,6 @@ public final class Authenticator {
     this.anonymousAllowed = anonymousAllowed;
   }
 
-  public boolean anonymousAllowed() {
-    return anonymousAllowed;
-  }
-
   public Future<Outcome> authenticate(Attempt a) {
     if (a.certificate() != null) {
       return byCertificate(a);
@@ -132,6 +128,7 @@ public final class Authenticator {
     }
     return registry.device(a.clientId()).map(device -> device == null
         ? Outcome.accept(Identity.anonymous(a.clientId()))
-        : Outcome.notAuthorized("client id " + a.clientId() + " belongs to a registered device; its credentials are needed"));
+        : Outcome.notAuthorized("client id " + a.clientId()
+            + " belongs to a registered device; its credentials are needed"));
   }
 }

@@ -19,8 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * SUBSCRIBE and UNSUBSCRIBE: validates each filter and whether the client may subscribe to it, updates the session and the subscription tree,
- * acknowledges with one reason code per filter, then sends the retained messages the new
+ * SUBSCRIBE and UNSUBSCRIBE: validates each filter and whether the client may subscribe to it,
+ * updates the session and the subscription tree, acknowledges with one reason code per filter, then sends the retained messages the new
  * subscriptions ask for (retain handling 0, 1 or 2; never for shared subscriptions) and, to a device
  * subscribing to its own shadow's delta topic, the current delta.
  */

@@ -162,10 +162,6 @@ public final class MqttListener {
     return port;
   }
 
-  public String kindLabel() {
-    return kind.label;
-  }
-
   public Kind kind() {
     return kind;
   }

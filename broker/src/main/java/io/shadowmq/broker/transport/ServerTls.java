@@ -29,7 +29,8 @@ import java.util.Objects;
  * engine, saying so, when the native library cannot load. TLS 1.2 and 1.3 only. The files are
  * checked every {@link #CHECK_MILLIS} ms; when one changes, new connections get the new
  * certificate (connections already open keep theirs). Each completed handshake is counted by
- * the engine that did it.
+ * the engine that did it. (HTTPS for the HTTP port, which comes with the admin API, is to take the
+ * same files: Vert.x's HttpServer with PEM options and updateSSLOptions when they change.)
  */
 public final class ServerTls implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServerTls.class);
@@ -64,9 +65,10 @@ public final class ServerTls implements AutoCloseable {
     SslContext context = build(files);
     String engine = provider() == SslProvider.OPENSSL
         ? "OpenSSL (" + OpenSsl.versionString() + ")" : "JDK";
+    String clients = files.ca() == null ? "" : ", client certificates "
+        + (files.clientAuth() == ClientAuth.REQUIRE ? "required" : "optional") + " (CA " + files.ca().toAbsolutePath() + ")";
     LOG.info("TLS engine {}, protocols TLSv1.2 and TLSv1.3, certificate {}{}", engine, files.cert().toAbsolutePath(),
-        files.ca() == null ? "" : ", client certificates " + (files.clientAuth() == ClientAuth.REQUIRE ? "required" : "optional")
-            + " (CA " + files.ca().toAbsolutePath() + ")");
+        clients);
     return new ServerTls(vertx, files, metrics, context, stamp);
   }
 
@@ -171,10 +173,5 @@ public final class ServerTls implements AutoCloseable {
   @Override
   public void close() {
     vertx.cancelTimer(timer);
-  }
-
-  /** For a future HTTPS listener: the same files, reloaded the same way. */
-  public Files files() {
-    return files;
   }
 }

@@ -111,7 +111,7 @@ public final class DeviceVerifier implements AutoCloseable {
   }
 
   /** The outcome for a device whose credentials were right. */
-  public static Verdict verdictFor(Device device) {
+  private static Verdict verdictFor(Device device) {
     return new Verdict(device.enabled() ? Outcome.ACCEPTED : Outcome.DISABLED, device);
   }
 
