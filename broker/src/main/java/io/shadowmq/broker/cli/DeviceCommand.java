@@ -164,33 +164,36 @@ public final class DeviceCommand implements Runnable {
     }
   }
 
-  @Command(name = "disable", mixinStandardHelpOptions = true, description = "Stop a device from connecting.")
-  static final class Disable extends RegistryCommand {
+  /** Disable and enable: the same change, either way. */
+  abstract static class SetEnabled extends RegistryCommand {
     @Parameters(paramLabel = "ID")
     String id;
 
+    abstract boolean enabled();
+
     @Override
     int run(DeviceStore devices, PrintWriter out) throws Exception {
-      if (!devices.setEnabled(id, false).await(30, TimeUnit.SECONDS)) {
+      if (!devices.setEnabled(id, enabled()).await(30, TimeUnit.SECONDS)) {
         return noSuchDevice(id);
       }
-      out.println("device " + id + " disabled");
+      out.println("device " + id + (enabled() ? " enabled" : " disabled"));
       return 0;
     }
   }
 
-  @Command(name = "enable", mixinStandardHelpOptions = true, description = "Let a disabled device connect again.")
-  static final class Enable extends RegistryCommand {
-    @Parameters(paramLabel = "ID")
-    String id;
-
+  @Command(name = "disable", mixinStandardHelpOptions = true, description = "Stop a device from connecting.")
+  static final class Disable extends SetEnabled {
     @Override
-    int run(DeviceStore devices, PrintWriter out) throws Exception {
-      if (!devices.setEnabled(id, true).await(30, TimeUnit.SECONDS)) {
-        return noSuchDevice(id);
-      }
-      out.println("device " + id + " enabled");
-      return 0;
+    boolean enabled() {
+      return false;
+    }
+  }
+
+  @Command(name = "enable", mixinStandardHelpOptions = true, description = "Let a disabled device connect again.")
+  static final class Enable extends SetEnabled {
+    @Override
+    boolean enabled() {
+      return true;
     }
   }
 
