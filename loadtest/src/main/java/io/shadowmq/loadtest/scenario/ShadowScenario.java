@@ -184,7 +184,7 @@ public final class ShadowScenario implements Scenario {
     Promise<Void> drained = Promise.promise();
     long until = System.nanoTime() + 5_000_000_000L;
     env.vertx().setPeriodic(50, id -> {
-      if (pendingUpdates.isEmpty() || System.nanoTime() > until) {
+      if ((pendingUpdates.isEmpty() && pendingDesired.isEmpty()) || System.nanoTime() > until) {
         env.vertx().cancelTimer(id);
         drained.complete();
       }
