@@ -100,6 +100,10 @@ final class Runner {
       }
       progress.finish();
       return report(c, result);
+    } catch (IllegalArgumentException e) {
+      progress.finish();
+      System.err.println("error: " + e.getMessage());
+      return 2;
     } catch (SetupFailed e) {
       if (c.isWorker()) {
         emit(out, FAILED + e.getMessage());
