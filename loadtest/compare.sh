@@ -64,6 +64,18 @@ wait_listening() { # port seconds
   return 1
 }
 
+# Closed client sockets linger in TIME_WAIT for a minute and hold their local ports; a run that
+# starts while tens of thousands linger measures the port search, not the broker.
+wait_time_wait() {
+  local n
+  for _ in $(seq 1 70); do
+    n=$(ss -Htan state time-wait | wc -l)
+    [[ $n -lt 2000 ]] && return 0
+    sleep 1
+  done
+  echo "   note: $n sockets still in TIME_WAIT" >&2
+}
+
 broker_pid=""
 stop_broker() {
   if [[ -n "$broker_pid" ]] && kill -0 "$broker_pid" 2>/dev/null; then
@@ -119,6 +131,7 @@ echo "results: $out"
 
 results=()
 for b in $brokers; do
+  wait_time_wait
   case "$b" in
     mosquitto) start_mosquitto ;;
     shadowmq) start_shadowmq ;;
