@@ -28,8 +28,8 @@ final class Connector {
     this.connectLatency = connectLatency;
   }
 
-  /** A client to open: its number (which picks its event loop) and how to prepare it. */
-  record Plan(long index, Function<Context, MqttLink> create, Function<MqttLink, Future<Void>> afterConnect) {
+  /** A client to open: its event loop (any number, taken round robin) and how to prepare it. */
+  record Plan(long loop, Function<Context, MqttLink> create, Function<MqttLink, Future<Void>> afterConnect) {
   }
 
   /**
@@ -67,7 +67,7 @@ final class Connector {
         Plan p = plans.get(next[0]++);
         pacer.issued(1);
         pending.incrementAndGet();
-        Context c = env.context(p.index());
+        Context c = env.context(p.loop());
         c.runOnContext(x -> {
           long start = System.nanoTime();
           MqttLink link = p.create().apply(c);

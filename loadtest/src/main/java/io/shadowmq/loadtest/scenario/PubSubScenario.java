@@ -114,6 +114,23 @@ public final class PubSubScenario implements Scenario {
     };
   }
 
+  /**
+   * Fan-in gives its few subscribers an event loop of their own: sharing one with busy publishers
+   * delays their reads and acknowledgements, and the broker then sees a slow consumer.
+   */
+  private boolean isolateSubscribers() {
+    return (pattern == Pattern.FANIN || pattern == Pattern.SHARED) && env.contexts().size() > 1;
+  }
+
+  long subscriberLoop(long i) {
+    return isolateSubscribers() ? 0 : i;
+  }
+
+  long publisherLoop(long j) {
+    int n = env.contexts().size();
+    return isolateSubscribers() ? 1 + Math.floorMod(j, n - 1) : j;
+  }
+
   @Override
   public Future<Void> setup() {
     Share subShare = opts.share(subscribers);
@@ -121,7 +138,7 @@ public final class PubSubScenario implements Scenario {
     List<Connector.Plan> subPlans = new ArrayList<>();
     for (long i = subShare.start(); i < subShare.end(); i++) {
       long idx = i;
-      subPlans.add(new Connector.Plan(idx, c -> {
+      subPlans.add(new Connector.Plan(subscriberLoop(idx), c -> {
         MqttLink l = env.links().create(c, env.clientId("sub", idx), opts.persistent());
         Receiver r = new Receiver();
         l.messageHandler(r::onMessage);
@@ -131,7 +148,7 @@ public final class PubSubScenario implements Scenario {
     List<Connector.Plan> pubPlans = new ArrayList<>();
     for (long j = pubShare.start(); j < pubShare.end(); j++) {
       long idx = j;
-      pubPlans.add(new Connector.Plan(idx, c -> env.links().create(c, env.clientId("pub", idx), opts.persistent()),
+      pubPlans.add(new Connector.Plan(publisherLoop(idx), c -> env.links().create(c, env.clientId("pub", idx), opts.persistent()),
           l -> Future.succeededFuture()));
     }
     Connector connector = new Connector(env, connectLatency);
@@ -147,7 +164,7 @@ public final class PubSubScenario implements Scenario {
           for (MqttLink l : ps) {
             long idx = Long.parseLong(l.clientId().substring(l.clientId().lastIndexOf('-') + 1));
             long quota = opts.count() > 0 ? Share.of(opts.count(), (int) idx, publishers).size() : Long.MAX_VALUE;
-            pubs.add(new Publisher((int) idx, l, env.context(idx), topic(idx), quota));
+            pubs.add(new Publisher((int) idx, l, env.context(publisherLoop(idx)), topic(idx), quota));
           }
           long failed = counters.connectFailures.sum();
           return failed == 0 ? Future.<Void>succeededFuture()
