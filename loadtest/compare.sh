@@ -110,13 +110,14 @@ EOF
 start_shadowmq() {
   local log="$out/shadowmq.log" i
   rm -rf "$out/shadowmq-data"
+  : > "$log"
   # shellcheck disable=SC2086
   java ${SHADOWMQ_JAVA_OPTS:-} -jar "$broker_jar" --mqtt-port 0 --ws-port -1 --data-dir "$out/shadowmq-data" \
     ${SHADOWMQ_ARGS:-} > "$log" 2>&1 &
   broker_pid=$!
   broker_port=""
   for i in $(seq 1 300); do
-    broker_port="$(sed -n 's/^listening listener=mqtt host=[^ ]* port=\([0-9]*\)$/\1/p' "$log" | head -1)"
+    broker_port="$(sed -n 's/^listening listener=mqtt host=[^ ]* port=\([0-9]*\)$/\1/p' "$log" | head -1 || true)"
     [[ -n "$broker_port" ]] && break
     kill -0 "$broker_pid" 2>/dev/null || break
     sleep 0.1

@@ -1,7 +1,8 @@
 package io.shadowmq.loadtest;
 
 import io.shadowmq.loadtest.client.LinkFactory;
-import io.shadowmq.loadtest.metrics.BrokerProcess;
+import io.shadowmq.loadtest.metrics.CpuSampler;
+import io.shadowmq.loadtest.metrics.LocalProcess;
 import io.shadowmq.loadtest.metrics.Progress;
 import io.shadowmq.loadtest.metrics.Result;
 import io.shadowmq.loadtest.metrics.ResultTable;
@@ -15,7 +16,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
@@ -44,11 +44,14 @@ final class Runner {
       return new WorkerPool(c, scenarioName, runBoundSeconds, args).run();
     }
     PrintStream out = System.out;
-    BrokerProbe probe = c.isWorker() || c.brokerPid == null ? null
-        : new BrokerProbe(new BrokerProcess(c.brokerPid), scenarioName.equals("connect"));
+    LocalProcess broker = c.isWorker() || c.brokerPid == null ? null : new LocalProcess(c.brokerPid);
+    BrokerProbe probe = broker == null || !scenarioName.equals("connect") ? null : new BrokerProbe(broker);
     if (probe != null) {
       probe.before();
     }
+    // A worker's CPU is sampled by its coordinator.
+    CpuSampler cpu = c.isWorker() ? null
+        : new CpuSampler(List.of(new LocalProcess(ProcessHandle.current().pid())), broker);
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setEventLoopPoolSize(c.eventLoops()).setPreferNativeTransport(true))
         .build();
@@ -66,9 +69,7 @@ final class Runner {
           progress.show(s.counters().sample());
         }
       });
-      // For connect the ramp is the work being measured; elsewhere setup is only preparation.
-      boolean setupCounts = scenarioName.equals("connect");
-      double cpu0 = processCpuSeconds();
+      long started = System.nanoTime();
       try {
         scenario.setup().await(setupBoundSeconds(c), TimeUnit.SECONDS);
       } catch (Exception e) {
@@ -81,15 +82,14 @@ final class Runner {
       if (probe != null) {
         probe.afterSetup();
       }
-      if (!setupCounts) {
-        cpu0 = processCpuSeconds();
-      }
       scenario.run().await((long) runBoundSeconds + 120, TimeUnit.SECONDS);
-      double cpu1 = processCpuSeconds();
       Result result = scenario.result();
-      result.cpuSecondsLoadgen = cpu1 - cpu0;
       result.broker = c.brokerLabel();
       vertx.cancelTimer(progressTimer);
+      if (cpu != null) {
+        cpu.close();
+        readCpu(cpu, result, started);
+      }
       if (probe != null) {
         probe.afterRun(result);
       }
@@ -131,16 +131,16 @@ final class Runner {
     return nothing ? 1 : 0;
   }
 
-  static long setupBoundSeconds(CommonOptions c) {
-    return 120 + (long) (1_000_000 / Math.max(1, c.connectRate));
+  /** CPU of load generator and broker over the result's measured window (the whole run when it has none). */
+  static void readCpu(CpuSampler cpu, Result result, long runStarted) {
+    long from = result.windowStartNanos != null ? result.windowStartNanos : runStarted;
+    long to = result.windowEndNanos != null ? result.windowEndNanos : System.nanoTime();
+    result.cpuSecondsLoadgen = cpu.loadgenSeconds(from, to);
+    result.cpuSecondsBroker = cpu.brokerSeconds(from, to);
   }
 
-  static double processCpuSeconds() {
-    var os = ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-      return sun.getProcessCpuTime() / 1e9;
-    }
-    return Double.NaN;
+  static long setupBoundSeconds(CommonOptions c) {
+    return 120 + (long) (1_000_000 / Math.max(1, c.connectRate));
   }
 
   private static void emit(PrintStream out, String line) {
@@ -172,50 +172,34 @@ final class Runner {
     }
   }
 
-  /** Measures the broker process around the phases of a run. */
+  /** Measures the broker's memory before and after the connections are opened (connect). */
   static final class BrokerProbe {
-    private final BrokerProcess broker;
-    private final boolean memory;
+    private final LocalProcess broker;
     private Long rssBefore;
     private Long heapBefore;
     private Long rssAfter;
     private Long heapAfter;
-    private double cpuStart;
-    private double rampCpu;
 
-    BrokerProbe(BrokerProcess broker, boolean memory) {
+    BrokerProbe(LocalProcess broker) {
       this.broker = broker;
-      this.memory = memory;
     }
 
     void before() {
-      if (memory) {
-        heapBefore = broker.isJvm() ? broker.liveHeapBytes() : null;
-        rssBefore = broker.rssBytes();
-        cpuStart = broker.cpuSeconds();
-      }
+      heapBefore = broker.isJvm() ? broker.liveHeapBytes() : null;
+      rssBefore = broker.rssBytes();
     }
 
     void afterSetup() {
-      if (memory) {
-        // The ramp's CPU, read before the measuring GC adds its own.
-        rampCpu = broker.cpuSeconds() - cpuStart;
-        heapAfter = broker.isJvm() ? broker.liveHeapBytes() : null;
-        rssAfter = broker.rssBytes();
-      } else {
-        cpuStart = broker.cpuSeconds();
-      }
+      heapAfter = broker.isJvm() ? broker.liveHeapBytes() : null;
+      rssAfter = broker.rssBytes();
     }
 
     void afterRun(Result r) {
-      r.cpuSecondsBroker = memory ? rampCpu : broker.cpuSeconds() - cpuStart;
-      if (memory) {
-        r.brokerRssBefore = rssBefore;
-        r.brokerRssAfter = rssAfter;
-        r.brokerHeapBefore = heapBefore;
-        r.brokerHeapAfter = heapAfter;
-        r.computeMemoryPerConnection();
-      }
+      r.brokerRssBefore = rssBefore;
+      r.brokerRssAfter = rssAfter;
+      r.brokerHeapBefore = heapBefore;
+      r.brokerHeapAfter = heapAfter;
+      r.computeMemoryPerConnection();
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.shadowmq.loadtest;
 
-import io.shadowmq.loadtest.metrics.BrokerProcess;
+import io.shadowmq.loadtest.metrics.CpuSampler;
+import io.shadowmq.loadtest.metrics.LocalProcess;
 import io.shadowmq.loadtest.metrics.Progress;
 import io.shadowmq.loadtest.metrics.Result;
 import io.vertx.core.json.JsonObject;
@@ -62,17 +63,20 @@ final class WorkerPool {
 
   int run() throws Exception {
     int k = c.workers;
-    Runner.BrokerProbe probe = c.brokerPid == null ? null
-        : new Runner.BrokerProbe(new BrokerProcess(c.brokerPid), scenario.equals("connect"));
+    LocalProcess broker = c.brokerPid == null ? null : new LocalProcess(c.brokerPid);
+    Runner.BrokerProbe probe = broker == null || !scenario.equals("connect") ? null : new Runner.BrokerProbe(broker);
     if (probe != null) {
       probe.before();
     }
     List<Worker> workers = new ArrayList<>();
     Progress progress = new Progress(System.err, System.console() != null);
+    CpuSampler cpu = null;
+    long started = System.nanoTime();
     try {
       for (int i = 0; i < k; i++) {
         workers.add(new Worker(i, workerCommand(args, scenario, i, k, c.runId())));
       }
+      cpu = new CpuSampler(workers.stream().map(w -> new LocalProcess(w.process.pid())).toList(), broker);
       long setupUntil = System.nanoTime() + Runner.setupBoundSeconds(c) * 1_000_000_000L;
       for (Worker w : workers) {
         if (!w.ready.await(Math.max(1, setupUntil - System.nanoTime()), TimeUnit.NANOSECONDS) || w.failure != null) {
@@ -109,11 +113,16 @@ final class WorkerPool {
       }
       Result merged = Result.merge(parts);
       merged.broker = c.brokerLabel();
+      cpu.close();
+      Runner.readCpu(cpu, merged, started);
       if (probe != null) {
         probe.afterRun(merged);
       }
       return Runner.report(c, merged);
     } finally {
+      if (cpu != null) {
+        cpu.close();
+      }
       for (Worker w : workers) {
         w.stop();
       }

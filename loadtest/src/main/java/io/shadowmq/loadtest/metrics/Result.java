@@ -38,6 +38,9 @@ public final class Result {
   public Long brokerHeapAfter;
   public Double bytesPerConnection;
   public Double heapBytesPerConnection;
+  /** The measured window in {@link System#nanoTime()} (the same clock in every process here); CPU is read over it. */
+  public Long windowStartNanos;
+  public Long windowEndNanos;
   public boolean skipped;
   public String skipReason;
   public String lastError;
@@ -92,6 +95,10 @@ public final class Result {
       m.msgsPerSecOut = add(m.msgsPerSecOut, r.msgsPerSecOut);
       m.cpuSecondsLoadgen = add(m.cpuSecondsLoadgen, r.cpuSecondsLoadgen);
       m.durationSeconds = max(m.durationSeconds, r.durationSeconds);
+      m.windowStartNanos = m.windowStartNanos == null ? r.windowStartNanos
+          : r.windowStartNanos == null ? m.windowStartNanos : Long.valueOf(Math.min(m.windowStartNanos, r.windowStartNanos));
+      m.windowEndNanos = m.windowEndNanos == null ? r.windowEndNanos
+          : r.windowEndNanos == null ? m.windowEndNanos : Long.valueOf(Math.max(m.windowEndNanos, r.windowEndNanos));
       if (r.expectedPerSent != null) {
         m.expectedPerSent = r.expectedPerSent;
       }
@@ -144,6 +151,8 @@ public final class Result {
         .put("cpuSecondsLoadgen", round(cpuSecondsLoadgen))
         .put("cpuSecondsBroker", round(cpuSecondsBroker))
         .put("expectedPerSent", expectedPerSent)
+        .put("windowStartNanos", windowStartNanos)
+        .put("windowEndNanos", windowEndNanos)
         .put("skipped", skipped)
         .put("skipReason", skipReason)
         .put("lastError", lastError);
@@ -182,6 +191,8 @@ public final class Result {
     r.cpuSecondsLoadgen = j.getDouble("cpuSecondsLoadgen");
     r.cpuSecondsBroker = j.getDouble("cpuSecondsBroker");
     r.expectedPerSent = j.getDouble("expectedPerSent");
+    r.windowStartNanos = j.getLong("windowStartNanos");
+    r.windowEndNanos = j.getLong("windowEndNanos");
     r.skipped = j.getBoolean("skipped", false);
     r.skipReason = j.getString("skipReason");
     r.lastError = j.getString("lastError");

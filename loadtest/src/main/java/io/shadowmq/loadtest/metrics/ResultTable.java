@@ -13,7 +13,7 @@ import java.util.Set;
 /** Prints results as a plain-text table: one result, or several side by side with the ratio to the first. */
 public final class ResultTable {
   private static final Set<String> HIDDEN = Set.of("histograms", "broker", "expectedPerSent", "workers", "skipped",
-      "scenario", "lastError", "skipReason");
+      "scenario", "lastError", "skipReason", "windowStartNanos", "windowEndNanos");
 
   private ResultTable() {
   }

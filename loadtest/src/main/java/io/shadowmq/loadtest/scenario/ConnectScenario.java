@@ -84,6 +84,9 @@ public final class ConnectScenario implements Scenario {
     double rampSecs = (rampEnd - rampStart) / 1e9;
     r.connectRate = rampSecs > 0 ? connectedAfterRamp / rampSecs : null;
     r.durationSeconds = rampSecs + holdSeconds;
+    // CPU is read over the ramp: holding idle connections costs next to nothing.
+    r.windowStartNanos = rampStart;
+    r.windowEndNanos = rampEnd;
     r.errors = counters.errors.sum();
     r.lastError = counters.lastError();
     r.histograms.put("latencyMs", connectLatency.snapshot());

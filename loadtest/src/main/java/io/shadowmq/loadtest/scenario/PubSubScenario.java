@@ -274,6 +274,8 @@ public final class PubSubScenario implements Scenario {
     double outSecs = (lastDeliveryNanos.get() - runStart) / 1e9;
     r.msgsPerSecOut = outSecs > 0 ? r.delivered / outSecs : 0.0;
     r.expectedPerSent = expectedPerSent();
+    r.windowStartNanos = runStart;
+    r.windowEndNanos = runEnd;
     r.histograms.put("latencyMs", latency.snapshot());
     r.histograms.put("connectLatencyMs", connectLatency.snapshot());
     r.extra.put("unacknowledged", inflight.sum());

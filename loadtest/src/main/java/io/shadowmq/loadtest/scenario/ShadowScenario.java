@@ -217,6 +217,8 @@ public final class ShadowScenario implements Scenario {
     r.duplicated = 0L;
     double secs = (runEnd - runStart) / 1e9;
     r.durationSeconds = secs;
+    r.windowStartNanos = runStart;
+    r.windowEndNanos = runEnd;
     r.msgsPerSecIn = secs > 0 ? r.sent / secs : 0.0;
     r.msgsPerSecOut = secs > 0 ? r.delivered / secs : 0.0;
     r.histograms.put("latencyMs", acceptedLatency.snapshot());

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @Timeout(60)
-class BrokerProcessTest {
+class LocalProcessTest {
 
   @Test
   void readsTheUsedFigureOfG1HeapInfo() {
@@ -17,12 +17,12 @@ class BrokerProcessTest {
           region size 1024K, 3 young (3072K), 0 survivors (0K)
          Metaspace       used 20123K, committed 20480K, reserved 1114112K
         """;
-    assertThat(BrokerProcess.parseHeapUsed(out)).isEqualTo(20480L * 1024);
+    assertThat(LocalProcess.parseHeapUsed(out)).isEqualTo(20480L * 1024);
   }
 
   @Test
   void readsResidentMemoryCpuAndHeapOfARealJvm() {
-    BrokerProcess self = new BrokerProcess(ProcessHandle.current().pid());
+    LocalProcess self = new LocalProcess(ProcessHandle.current().pid());
     assertThat(self.rssBytes()).isGreaterThan(10L * 1024 * 1024);
     assertThat(self.cpuSeconds()).isGreaterThan(0);
     assertThat(self.isJvm()).isTrue();
@@ -31,6 +31,6 @@ class BrokerProcessTest {
 
   @Test
   void anUnknownProcessIsRefused() {
-    assertThatThrownBy(() -> new BrokerProcess(Integer.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new LocalProcess(Integer.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class);
   }
 }

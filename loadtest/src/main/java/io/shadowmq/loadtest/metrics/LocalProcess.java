@@ -10,16 +10,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a local broker process's resident memory and CPU time from /proc, and for a JVM its live
+ * Reads a local process's resident memory and CPU time from /proc (the broker's, the load
+ * generator's), and for a JVM its live
  * heap after a full GC through {@code jcmd}.
  */
-public final class BrokerProcess {
+public final class LocalProcess {
   private static final Pattern HEAP_USED = Pattern.compile("total\\s+\\d+K,\\s+used\\s+(\\d+)K");
   private static final long CLOCK_TICKS = 100;
 
   private final long pid;
 
-  public BrokerProcess(long pid) {
+  public LocalProcess(long pid) {
     this.pid = pid;
     if (!Files.isDirectory(Path.of("/proc/" + pid))) {
       throw new IllegalArgumentException("no process " + pid + " on this machine");
