@@ -53,18 +53,33 @@ public final class AdminTokens {
     }
   }
 
-  /** Stores a new token with this role and name; returns the token, to be shown once. */
-  public Future<String> create(AdminRole role, String name) {
-    String token = generate();
-    return store.add(new AdminToken(newId(), role, name, null), hash(token)).map(added -> token);
+  /** A token just made: its stored record and the token itself, to be shown once. */
+  public record Created(AdminToken stored, String token) {
   }
 
-  /** The role of a bearer token, or null when the token is unknown (or no token was given). */
-  public Future<AdminRole> verify(String bearer) {
+  /** Stores a new token with this role and name; returns it, to be shown once. */
+  public Future<Created> create(AdminRole role, String name) {
+    String token = generate();
+    AdminToken stored = new AdminToken(newId(), role, name, java.time.Instant.now());
+    return store.add(stored, hash(token)).map(added -> new Created(stored, token));
+  }
+
+  /** The stored token a bearer token is, or null when it is unknown (or no token was given). */
+  public Future<AdminToken> verify(String bearer) {
     if (bearer == null || bearer.length() < MIN_LENGTH) {
       return Future.succeededFuture(null);
     }
-    return store.findByHash(hash(bearer)).map(t -> t == null ? null : t.role());
+    return store.findByHash(hash(bearer));
+  }
+
+  /** Every token, oldest first (never the tokens themselves). */
+  public Future<java.util.List<AdminToken>> list() {
+    return store.list();
+  }
+
+  /** Revokes a token; false when there is none with this id. */
+  public Future<Boolean> revoke(String id) {
+    return store.remove(id);
   }
 
   /**

@@ -17,6 +17,15 @@ public interface DeviceStore {
   /** Every device, ordered by id. */
   Future<List<Device>> list();
 
+  /** A page of devices in id order (see {@link DeviceQuery}). */
+  Future<List<Device>> page(DeviceQuery query);
+
+  /** Replaces a device's tags and enabled flag; the changed device, or null when there is none. */
+  Future<Device> update(String id, java.util.Map<String, String> tags, boolean enabled);
+
+  /** Replaces a device's password hash; false when there is no such device. */
+  Future<Boolean> setPasswordHash(String id, String passwordHash);
+
   /** How many devices there are, enabled or not. */
   Future<Long> count();
 

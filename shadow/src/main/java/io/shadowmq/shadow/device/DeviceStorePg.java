@@ -54,6 +54,38 @@ public final class DeviceStorePg implements DeviceStore {
   }
 
   @Override
+  public Future<List<Device>> page(DeviceQuery q) {
+    // Parameters are positional and always bound; a null one switches its condition off.
+    String sql = "SELECT " + COLUMNS + " FROM device WHERE ($1::text IS NULL OR id > $1) "
+        + "AND ($2::text IS NULL OR starts_with(id, $2)) AND tags @> $3 "
+        + "AND ($4::text[] IS NULL OR id = ANY($4)) AND ($5::text[] IS NULL OR NOT (id = ANY($5))) "
+        + "ORDER BY id LIMIT $6";
+    Tuple params = Tuple.tuple().addValue(q.after()).addValue(q.prefix())
+        .addValue(new JsonObject(new LinkedHashMap<>(q.tags())))
+        .addValue(q.onlyIds() == null ? null : q.onlyIds().toArray(new String[0]))
+        .addValue(q.notIds() == null ? null : q.notIds().toArray(new String[0]))
+        .addValue(q.limit());
+    return pool.preparedQuery(sql).execute(params).map(rows -> {
+      List<Device> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(toDevice(r)));
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Device> update(String id, Map<String, String> tags, boolean enabled) {
+    return pool.preparedQuery("UPDATE device SET tags = $2, enabled = $3 WHERE id = $1 RETURNING " + COLUMNS)
+        .execute(Tuple.of(id, new JsonObject(new LinkedHashMap<>(tags)), enabled))
+        .map(rows -> rows.size() == 0 ? null : toDevice(rows.iterator().next()));
+  }
+
+  @Override
+  public Future<Boolean> setPasswordHash(String id, String passwordHash) {
+    return pool.preparedQuery("UPDATE device SET password_hash = $2 WHERE id = $1").execute(Tuple.of(id, passwordHash))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  @Override
   public Future<Long> count() {
     return pool.query("SELECT count(*) FROM device").execute().map(rows -> rows.iterator().next().getLong(0));
   }

@@ -2,6 +2,7 @@ package io.shadowmq.shadow.service;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.shadowmq.shadow.state.ShadowEngine;
 import io.shadowmq.shadow.state.ShadowKey;
 import io.shadowmq.shadow.state.ShadowLimits;
@@ -18,9 +19,11 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -30,21 +33,35 @@ import java.util.function.Supplier;
  * bound (429 past it), and storage failures become 503 (or 500). Callable from any thread.
  */
 public final class ShadowService {
+  private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+      Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5)};
   private final List<ShadowShard> shards;
   private final String deploymentId;
   private final Vertx vertx;
   private final Counter[] accepted;
   private final MeterRegistry registry;
   private final ConcurrentHashMap<String, Counter> rejected = new ConcurrentHashMap<>();
+  private final Timer[] latency;
+  private final ShadowStore store;
 
-  private ShadowService(Vertx vertx, List<ShadowShard> shards, String deploymentId, MeterRegistry registry) {
+  private ShadowService(Vertx vertx, List<ShadowShard> shards, String deploymentId, MeterRegistry registry,
+                        ShadowStore store) {
     this.vertx = vertx;
+    this.store = store;
     this.shards = shards;
     this.deploymentId = deploymentId;
     this.registry = registry;
     this.accepted = new Counter[ShadowOperation.values().length];
     for (var op : ShadowOperation.values()) {
       accepted[op.ordinal()] = requests(op.word(), "accepted");
+    }
+    this.latency = new Timer[ShadowOperation.values().length];
+    for (var op : ShadowOperation.values()) {
+      // Fixed buckets from 1 ms to 5 s: enough to see commit latency, few series per operation.
+      latency[op.ordinal()] = Timer.builder("shadowmq.shadow.request.duration").tag("operation", op.word())
+          .description("Time from a shadow request's arrival to its answer, commit included")
+          .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
     }
     // Read from the scraping thread without the shards' contexts: an approximate count is enough for a gauge.
     registry.gauge("shadowmq.shadow.cached", shards, s -> s.stream().mapToInt(ShadowShard::cachedShadows).sum());
@@ -85,13 +102,15 @@ public final class ShadowService {
     ShadowEngine engine = new ShadowEngine(limits); // stateless: the shards share it
     return vertx.deployVerticle(() -> new ShardVerticle(engine, store, perShard, clock, created),
             new DeploymentOptions().setInstances(shards))
-        .map(id -> new ShadowService(vertx, List.copyOf(created), id, registry));
+        .map(id -> new ShadowService(vertx, List.copyOf(created), id, registry, store));
   }
 
   /** Serves a request; the future completes after the change (if any) is committed, on the thing's shard. */
   public Future<ShadowOutcome> handle(ShadowRequest request) {
     ShadowShard shard = shardOf(request.key());
+    long started = System.nanoTime();
     return onShard(shard, () -> shard.handle(request)).andThen(ar -> {
+      latency[request.operation().ordinal()].record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       if (ar.succeeded()) {
         count(ar.result());
       }
@@ -102,6 +121,11 @@ public final class ShadowService {
   public Future<JsonObject> currentDelta(ShadowKey key) {
     ShadowShard shard = shardOf(key);
     return onShard(shard, () -> shard.delta(key));
+  }
+
+  /** The names of a thing's named shadows that exist, in name order (read from the store: changes are committed). */
+  public Future<List<String>> names(String thing) {
+    return store.names(thing);
   }
 
   /** Stops the shards; requests still in flight complete. */

@@ -4,6 +4,8 @@ import io.shadowmq.shadow.state.Shadow;
 import io.shadowmq.shadow.state.ShadowKey;
 import io.vertx.core.Future;
 
+import java.util.List;
+
 /**
  * Durable device shadows. A save completes only once it is committed, so a shadow request is
  * answered after its change is safe; a deleted shadow is saved too, to keep its version.
@@ -18,4 +20,7 @@ public interface ShadowStore {
    * {@link StorageBusyException} at once when too many saves are waiting.
    */
   Future<Void> save(ShadowKey key, Shadow shadow);
+
+  /** The names of a thing's named shadows that exist (not deleted), in name order. */
+  Future<List<String>> names(String thing);
 }

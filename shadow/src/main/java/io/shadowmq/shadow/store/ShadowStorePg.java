@@ -56,6 +56,16 @@ public final class ShadowStorePg implements ShadowStore {
   }
 
   @Override
+  public Future<List<String>> names(String thing) {
+    return pool.preparedQuery("SELECT shadow_name FROM shadow WHERE thing_name = $1 AND shadow_name <> '' "
+        + "AND document IS NOT NULL ORDER BY shadow_name").execute(Tuple.of(thing)).map(rows -> {
+          List<String> out = new java.util.ArrayList<>(rows.size());
+          rows.forEach(r -> out.add(r.getString(0)));
+          return out;
+        });
+  }
+
+  @Override
   public Future<Void> save(ShadowKey key, Shadow shadow) {
     JsonObject stored = shadow.toStoredJson();
     return writer.submit(new Write(key, shadow.version(), stored == null ? null : stored.encode()));

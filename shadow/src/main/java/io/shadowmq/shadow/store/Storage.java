@@ -6,6 +6,8 @@ import io.shadowmq.shadow.admin.AdminTokenStore;
 import io.shadowmq.shadow.admin.AdminTokenStorePg;
 import io.shadowmq.shadow.device.DeviceStore;
 import io.shadowmq.shadow.device.DeviceStorePg;
+import io.shadowmq.shadow.group.GroupStore;
+import io.shadowmq.shadow.group.GroupStorePg;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -20,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The node's storage: PostgreSQL (embedded in the data directory, or external), its schema brought
  * up to date, one shared connection pool, and the stores on it (retained messages, sessions,
- * shadows, the device registry, admin tokens). Reconnects by itself after an outage.
+ * shadows, the device registry, device groups, admin tokens). Reconnects by itself after an outage.
  */
 public final class Storage implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Storage.class);
@@ -43,6 +45,7 @@ public final class Storage implements AutoCloseable {
   private final ShadowStorePg shadows;
   private final DeviceStorePg devices;
   private final AdminTokenStorePg adminTokens;
+  private final GroupStorePg groups;
   private final PostgresConfig config;
   private volatile boolean reachable = true;
   private final long probeTimer;
@@ -59,6 +62,7 @@ public final class Storage implements AutoCloseable {
     this.shadows = new ShadowStorePg(vertx, pool, options.queueCapacity(), SHADOW_BATCH, registry);
     this.devices = new DeviceStorePg(pool);
     this.adminTokens = new AdminTokenStorePg(pool);
+    this.groups = new GroupStorePg(pool);
     Gauge.builder("shadowmq.storage.up", () -> isReady() ? 1 : 0)
         .description("1 while PostgreSQL answers and writes succeed").register(registry);
     this.probeTimer = vertx.setPeriodic(2000, id -> probe());
@@ -125,6 +129,11 @@ public final class Storage implements AutoCloseable {
   /** The device registry. */
   public DeviceStore devices() {
     return devices;
+  }
+
+  /** Device groups (tag selectors). */
+  public GroupStore groups() {
+    return groups;
   }
 
   public AdminTokenStore adminTokens() {

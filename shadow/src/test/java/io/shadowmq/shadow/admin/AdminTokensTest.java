@@ -44,7 +44,8 @@ class AdminTokensTest {
   }
 
   private AdminRole verify(String token) throws Exception {
-    return tokens.verify(token).await(10, TimeUnit.SECONDS);
+    AdminToken found = tokens.verify(token).await(10, TimeUnit.SECONDS);
+    return found == null ? null : found.role();
   }
 
   @Test
@@ -85,8 +86,8 @@ class AdminTokensTest {
 
   @Test
   void rolesAreTheStoredOnesAndUnknownOrMissingTokensHaveNone() throws Exception {
-    String reader = tokens.create(AdminRole.READ_ONLY, "dashboard").await(10, TimeUnit.SECONDS);
-    String admin = tokens.create(AdminRole.ADMIN, "ops").await(10, TimeUnit.SECONDS);
+    String reader = tokens.create(AdminRole.READ_ONLY, "dashboard").await(10, TimeUnit.SECONDS).token();
+    String admin = tokens.create(AdminRole.ADMIN, "ops").await(10, TimeUnit.SECONDS).token();
 
     assertThat(verify(reader)).isEqualTo(AdminRole.READ_ONLY);
     assertThat(verify(admin)).isEqualTo(AdminRole.ADMIN);
@@ -94,5 +95,17 @@ class AdminTokensTest {
     assertThat(verify(admin.substring(0, admin.length() - 1) + "x")).isNull();
     assertThat(verify(null)).isNull();
     assertThat(verify("")).isNull();
+  }
+
+  @Test
+  void aRevokedTokenIsUnknownAtOnceAndListedNoMore() throws Exception {
+    AdminTokens.Created made = tokens.create(AdminRole.ADMIN, "ci").await(10, TimeUnit.SECONDS);
+    assertThat(tokens.list().await(10, TimeUnit.SECONDS)).extracting(AdminToken::id).contains(made.stored().id());
+
+    assertThat(tokens.revoke(made.stored().id()).await(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(verify(made.token())).isNull();
+    assertThat(tokens.list().await(10, TimeUnit.SECONDS)).extracting(AdminToken::id).doesNotContain(made.stored().id());
+    assertThat(tokens.revoke(made.stored().id()).await(10, TimeUnit.SECONDS)).isFalse();
   }
 }
