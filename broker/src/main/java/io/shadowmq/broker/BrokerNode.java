@@ -7,7 +7,10 @@ import io.shadowmq.broker.config.MqttSettings;
 import io.shadowmq.broker.loop.BrokerLoop;
 import io.shadowmq.broker.loop.BrokerLoops;
 import io.shadowmq.broker.loop.LoopMember;
+import io.shadowmq.broker.methods.MethodCalls;
 import io.shadowmq.broker.metrics.BrokerMetrics;
+import io.shadowmq.broker.metrics.EventLoopDelay;
+import io.shadowmq.broker.metrics.NodeMeters;
 import io.shadowmq.broker.mqtt.MqttBroker;
 import io.shadowmq.broker.persistence.DurableRetainedMessages;
 import io.shadowmq.broker.persistence.StoredSessions;
@@ -27,6 +30,7 @@ import io.shadowmq.broker.transport.MqttListenerVerticle;
 import io.shadowmq.broker.transport.SharedEventLoopTransport;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,10 +58,14 @@ public final class BrokerNode implements AutoCloseable {
   private final String host;
   private final Storage storage;
   private final NodeSecurity security;
+  private final NodeHttp http;
+  private final EventLoopDelay eventLoopDelay;
 
   private BrokerNode(BrokerConfig config, Vertx vertx, BrokerLoops loops, MqttBroker broker,
                      MqttListenerVerticle listeners, String deploymentId, String host, Storage storage,
-                     NodeSecurity security) {
+                     NodeSecurity security, NodeHttp http, EventLoopDelay eventLoopDelay) {
+    this.http = http;
+    this.eventLoopDelay = eventLoopDelay;
     this.config = config;
     this.vertx = vertx;
     this.loops = loops;
@@ -69,16 +77,22 @@ public final class BrokerNode implements AutoCloseable {
     this.security = security;
   }
 
-  /** Starts a node; returns when its listeners are bound. */
+  /**
+   * Starts a node; returns when its listeners are bound. {@code /metrics} serves the registry when it
+   * is a Prometheus one.
+   */
   public static BrokerNode start(BrokerConfig config, MeterRegistry registry) throws Exception {
     MqttSettings settings = config.mqttSettings();
     Files.createDirectories(config.dataDir);
     config.tlsConfigured(); // checks the TLS options before anything starts
+    NodeMeters.prepare(registry);
 
     int eventLoops = config.eventLoops > 0 ? config.eventLoops : Runtime.getRuntime().availableProcessors();
     SharedEventLoopTransport transport = SharedEventLoopTransport.preferNative();
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setEventLoopPoolSize(eventLoops).setPreferNativeTransport(true))
+        .with(new VertxOptions().setEventLoopPoolSize(eventLoops).setPreferNativeTransport(true)
+            .setMetricsOptions(NodeMeters.vertxOptions()))
+        .withMetrics(new MicrometerMetricsFactory(registry))
         .withTransport(transport)
         .build();
     Storage storage = null;
@@ -107,22 +121,34 @@ public final class BrokerNode implements AutoCloseable {
       ShadowStore shadowStore = storage != null ? storage.shadows() : new ShadowStoreInMemory();
       ShadowService shadows = ShadowService.start(vertx, shadowStore, config.shadowLimits(), eventLoops,
           config.shadowCacheSize, Clock.systemUTC(), registry).await(30, TimeUnit.SECONDS);
-      broker.shadows(new ShadowTopicAdapter(shadows, broker::publish));
+      ShadowTopicAdapter shadowTopics = new ShadowTopicAdapter(shadows, broker::publish);
+      broker.shadows(shadowTopics);
+      MethodCalls methods = new MethodCalls(vertx, broker.sessions(), metrics);
+      broker.methods(methods);
       BrokerMetrics.gauge(registry, "shadowmq.sessions", "Sessions, connected or not", () -> broker.sessions().size());
       BrokerMetrics.gauge(registry, "shadowmq.subscriptions", "Subscriptions, shared ones included", tree::size);
       BrokerMetrics.gauge(registry, "shadowmq.retained.messages", "Topics with a retained message", retainedTree::size);
+      BrokerMetrics.gauge(registry, "shadowmq.messages.queued", "QoS 1/2 messages queued in sessions (approximate)",
+          () -> broker.sessions().queuedMessages());
+      BrokerMetrics.gauge(registry, "shadowmq.messages.inflight",
+          "QoS 1/2 messages sent and not yet acknowledged (approximate)", () -> broker.sessions().inflightMessages());
+      BrokerMetrics.gauge(registry, "shadowmq.method.calls.waiting", "Direct method calls waiting for an answer",
+          methods::waiting);
 
       MqttListenerVerticle listeners = new MqttListenerVerticle(broker, transport, loops,
           new MqttListenerVerticle.Ports(host, config.mqttPort, config.wsPort,
               orDefault(config.mqttsPort, 8883), orDefault(config.wssPort, 8084), security.tls));
       String id = vertx.deployVerticle(listeners).await(30, TimeUnit.SECONDS);
+      NodeHttp http = NodeHttp.start(vertx, config, host, new NodeHttp.Parts(broker, storage, security, shadows,
+          shadowTopics, methods, loops, registry));
+      EventLoopDelay delay = EventLoopDelay.start(registry, loops.all());
       LOG.info("ShadowMQ started: transport {}, {} event loops, data directory {}", transport.name(), eventLoops,
           config.dataDir.toAbsolutePath());
       if (storage == null) {
         LOG.warn("--in-memory: sessions, retained messages and shadows are kept in memory only and do not survive "
             + "a restart");
       }
-      return new BrokerNode(config, vertx, loops, broker, listeners, id, host, storage, security);
+      return new BrokerNode(config, vertx, loops, broker, listeners, id, host, storage, security, http, delay);
     } catch (Exception e) {
       if (security != null) {
         security.close();
@@ -154,6 +180,16 @@ public final class BrokerNode implements AutoCloseable {
     LOG.warn("no device authentication is configured (no client CA, no registered device): listening on 127.0.0.1 "
         + "only, not on {}. Provision a device, give --tls-ca, or pass --allow-anonymous.", config.bind);
     return "127.0.0.1";
+  }
+
+  /** The HTTP server (admin API, metrics, health), or null when {@code --http-port -1} turned it off. */
+  public NodeHttp http() {
+    return http;
+  }
+
+  /** The bound HTTP port, or -1 when it is off. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
   }
 
   /** The bound listeners, TCP first. */
@@ -206,8 +242,15 @@ public final class BrokerNode implements AutoCloseable {
   @Override
   public void close() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, config.shutdownTimeout));
+    eventLoopDelay.close();
+    if (http != null) {
+      http.markStopping(); // readiness says "not ready" from now on
+    }
     try {
       vertx.undeploy(deploymentId).await(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+      if (http != null) {
+        http.stop().await(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+      }
     } catch (Exception e) {
       LOG.warn("listeners did not stop cleanly: {}", e.toString());
     }

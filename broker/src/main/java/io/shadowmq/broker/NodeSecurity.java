@@ -9,6 +9,7 @@ import io.shadowmq.broker.auth.Security;
 import io.shadowmq.broker.config.BrokerConfig;
 import io.shadowmq.broker.metrics.BrokerMetrics;
 import io.shadowmq.broker.transport.ServerTls;
+import io.shadowmq.shadow.admin.AdminTokenStoreInMemory;
 import io.shadowmq.shadow.admin.AdminTokens;
 import io.shadowmq.shadow.device.DeviceVerifier;
 import io.shadowmq.shadow.store.Storage;
@@ -34,12 +35,14 @@ final class NodeSecurity implements AutoCloseable {
   final Security security;
   final ServerTls tls;
   final boolean deviceAuthConfigured;
+  final AdminTokens adminTokens;
   private final DeviceVerifier verifier;
   private final AclFile aclFile;
 
   private NodeSecurity(Security security, ServerTls tls, boolean deviceAuthConfigured, DeviceVerifier verifier,
-                       AclFile aclFile) {
+                       AclFile aclFile, AdminTokens adminTokens) {
     this.security = security;
+    this.adminTokens = adminTokens;
     this.tls = tls;
     this.deviceAuthConfigured = deviceAuthConfigured;
     this.verifier = verifier;
@@ -51,15 +54,16 @@ final class NodeSecurity implements AutoCloseable {
     boolean tlsOn = config.tlsConfigured();
     DeviceVerifier verifier = null;
     long devices = 0;
+    // Without storage the admin API still needs tokens: they are kept in memory (a new one each start).
+    AdminTokens adminTokens = new AdminTokens(storage != null ? storage.adminTokens() : new AdminTokenStoreInMemory());
+    adminTokens.bootstrap(config.dataDir, config.adminTokenFile);
     if (storage != null) {
-      new AdminTokens(storage.adminTokens()).bootstrap(config.dataDir, config.adminTokenFile);
       devices = storage.devices().count().await(30, TimeUnit.SECONDS);
       verifier = new DeviceVerifier(vertx, storage.devices(), Runtime.getRuntime().availableProcessors(),
           MAX_PENDING_PASSWORD_CHECKS, PASSWORD_CACHE);
     } else {
       LOG.warn("--in-memory: there is no device registry, so devices cannot be provisioned and passwords are not "
-          + "checked; only client certificates (--tls-ca) or anonymous clients can connect{}",
-          config.adminTokenFile != null ? "; --admin-token-file is ignored" : "");
+          + "checked; only client certificates (--tls-ca) or anonymous clients can connect");
     }
     boolean configured = config.tlsCa != null || devices > 0;
     boolean anonymous = config.allowAnonymous || !configured;
@@ -87,7 +91,7 @@ final class NodeSecurity implements AutoCloseable {
         config.tlsCa != null ? ", client certificates" : "", anonymous ? ", anonymous clients allowed" : "");
     Security security = new Security(new Authenticator(verifier, anonymous), authorizer,
         new LoginThrottle(config.authFailureLimit, Duration.ofSeconds(config.authBlockSeconds)));
-    return new NodeSecurity(security, tls, configured, verifier, acl);
+    return new NodeSecurity(security, tls, configured, verifier, acl, adminTokens);
   }
 
   /** Stops watching files and writes the pending last-seen times (before storage closes). */

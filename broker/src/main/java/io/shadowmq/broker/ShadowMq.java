@@ -73,6 +73,10 @@ public final class ShadowMq implements Callable<Integer> {
       };
       System.out.println("listening listener=" + name + " host=" + node.host() + " port=" + l.port());
     }
+    if (node.http() != null) {
+      System.out.println("listening listener=" + (node.http().secure() ? "https" : "http") + " host=" + node.host()
+          + " port=" + node.httpPort());
+    }
     System.out.flush();
     stopped.await();
     return 0;

@@ -25,6 +25,11 @@ public final class BrokerConfig {
           + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_WS_PORT.")
   public int wsPort;
 
+  @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+      description = "HTTP: admin API, /metrics, /health, /openapi.yaml (HTTPS with --tls-cert); 0 picks a free port, "
+          + "-1 turns it off. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_HTTP_PORT.")
+  public int httpPort;
+
   @Option(names = "--mqtts-port", paramLabel = "PORT",
       description = "MQTT over TLS; 0 picks a free port, -1 turns it off. Default: 8883 when --tls-cert is given. "
           + "Env: SHADOWMQ_MQTTS_PORT.")

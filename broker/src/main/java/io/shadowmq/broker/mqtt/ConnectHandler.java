@@ -146,6 +146,7 @@ final class ConnectHandler {
     Security security = broker.security();
     if (!outcome.accepted()) {
       security.throttle().failed(address, c.clientId);
+      broker.metrics().authFailed();
       LOG.info("login refused: client id {} from {}: {}", c.clientId, address, outcome.why());
       // The client learns the code only, not why.
       c.refuse(outcome.reasonCode(), outcome.reasonCode() == ReasonCode.BAD_USER_NAME_OR_PASSWORD

@@ -2,6 +2,8 @@ package io.shadowmq.broker.mqtt;
 
 import io.shadowmq.broker.auth.Security;
 import io.shadowmq.broker.config.MqttSettings;
+import io.shadowmq.broker.methods.MethodCalls;
+import io.shadowmq.broker.methods.MethodTopics;
 import io.shadowmq.broker.metrics.BrokerMetrics;
 import io.shadowmq.broker.retained.RetainedMessages;
 import io.shadowmq.broker.routing.Message;
@@ -29,6 +31,7 @@ public final class MqttBroker {
   private final Security security;
   private volatile boolean shuttingDown;
   private volatile ShadowTopicAdapter shadows;
+  private volatile MethodCalls methods;
 
   /**
    * @param journal  where persistent sessions are recorded ({@link SessionJournal#NONE}: in memory only)
@@ -69,6 +72,16 @@ public final class MqttBroker {
     this.shadows = adapter;
   }
 
+  /** Serves direct-method answers from now on (set once, before the listeners open). */
+  public void methods(MethodCalls calls) {
+    this.methods = calls;
+  }
+
+  /** The direct-method calls, or null while there are none. */
+  MethodCalls methods() {
+    return methods;
+  }
+
   /** The shadow topic adapter, or null while there is none. */
   ShadowTopicAdapter shadows() {
     return shadows;
@@ -78,6 +91,11 @@ public final class MqttBroker {
   public void disconnectAll(int reasonCode, String reason) {
     shuttingDown = true;
     sessions.evictAll(reasonCode, reason);
+  }
+
+  /** Whether a client may publish to the topic at all: method requests come from the broker alone. */
+  static boolean reservedForBroker(String topic) {
+    return topic.startsWith(MethodTopics.REQUEST_PREFIX);
   }
 
   public boolean isShuttingDown() {

@@ -16,6 +16,7 @@ import io.shadowmq.broker.codec.SimplePacket;
 import io.shadowmq.broker.codec.SubscribePacket;
 import io.shadowmq.broker.codec.UnsubscribePacket;
 import io.shadowmq.broker.loop.LoopMember;
+import io.shadowmq.broker.metrics.BrokerMetrics.Close;
 import io.shadowmq.broker.metrics.BrokerMetrics.Refusal;
 import io.shadowmq.broker.routing.Delivery;
 import io.shadowmq.broker.routing.Message;
@@ -50,6 +51,7 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
   private int loopSlot = -1;
   private long lastReadNanos = openedNanos;
   private List<Packet> pendingWhileConnecting;
+  private Close closeReason; // null until the broker or the client ends the connection on purpose
 
   // Negotiated at CONNECT.
   int protocolLevel = 4;
@@ -92,6 +94,7 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
         } else {
           LOG.debug("{} sent {} before CONNECT", transport.remoteAddress(), PacketType.name(packet.type()));
           broker.metrics().refused(Refusal.PROTOCOL_ERROR);
+          endAs(Close.PROTOCOL_ERROR);
           closeNow();
         }
         break;
@@ -167,6 +170,7 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
     // MQTT-3.14.4-3: only a normal DISCONNECT (3.1.1, or reason 0x00) deletes the will; 0x04 and
     // the error reasons leave it to be published (MQTT-3.1.2-8).
     willCancelled = !isV5() || disconnect.reasonCode() == ReasonCode.SUCCESS;
+    endAs(Close.CLIENT_DISCONNECT);
     state = CLOSED;
     transport.close();
   }
@@ -177,6 +181,7 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
         : failure.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION ? Refusal.PROTOCOL_VERSION
         : failure.reasonCode() == ReasonCode.MALFORMED_PACKET ? Refusal.MALFORMED_PACKET : Refusal.PROTOCOL_ERROR;
     broker.metrics().refused(refusal);
+    endAs(Close.PROTOCOL_ERROR);
     LOG.debug("{} ({}) sent a bad {}: {}", transport.remoteAddress(), clientId,
         PacketType.name(failure.packetType()), failure.message());
     if (state == AWAITING_CONNECT) {
@@ -196,6 +201,7 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
 
   /** Ends the connection for a protocol violation: MQTT 5 clients get DISCONNECT with the reason. */
   void protocolError(int reasonCode, String message) {
+    endAs(Close.PROTOCOL_ERROR);
     LOG.debug("closing {} ({}): {}", transport.remoteAddress(), clientId, message);
     if (isV5() && state == CONNECTED) {
       closeAfter(SimplePacket.disconnect(reasonCode, reason(message)));
@@ -216,7 +222,7 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
     int previous = state;
     state = CLOSED;
     transport.loop().remove(this);
-    broker.metrics().connectionClosed();
+    broker.metrics().connectionClosed(closeReason == null ? Close.CONNECTION_LOST : closeReason);
     if (session != null && previous != AWAITING_CONNECT) {
       boolean publishWill = will != null && !willCancelled && !broker.isShuttingDown();
       session.detach(this, publishWill ? willMessage() : null, publishWill ? willDelaySeconds() : 0);
@@ -234,6 +240,7 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
     session = opened;
     send(connAck);
     state = CONNECTED;
+    broker.metrics().connected();
     session.attach(this);
     transport.resumeReading();
     List<Packet> pending = pendingWhileConnecting;
@@ -249,6 +256,7 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
   /** Refuses the CONNECT with a CONNACK reason code (converted for 3.1.1 clients) and closes. */
   void refuse(int reasonCode, String message, Refusal refusal) {
     broker.metrics().refused(refusal);
+    endAs(Close.REFUSED);
     LOG.debug("refused CONNECT of {} from {}: {}", clientId, transport.remoteAddress(), message);
     int code = isV5() ? reasonCode : ReasonCode.toV3ConnAck(reasonCode);
     closeAfter(new ConnAckPacket(false, code, isV5() ? reason(message) : PacketProperties.NONE));
@@ -288,9 +296,31 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
     return problemInformation ? new PacketProperties().reasonString(message) : PacketProperties.NONE;
   }
 
+  /** Records why the connection ends; the first reason given wins. */
+  private void endAs(Close reason) {
+    if (closeReason == null) {
+      closeReason = reason;
+    }
+  }
+
   @Override
   public boolean isOpen() {
     return state != CLOSED && transport.isOpen();
+  }
+
+  @Override
+  public String remoteAddress() {
+    return transport.remoteAddress();
+  }
+
+  @Override
+  public int protocolLevel() {
+    return protocolLevel;
+  }
+
+  @Override
+  public String listener() {
+    return transport.kind();
   }
 
   @Override
@@ -351,6 +381,8 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
     if (state == CLOSED) {
       return;
     }
+    endAs(reasonCode == ReasonCode.SESSION_TAKEN_OVER ? Close.TAKEN_OVER
+        : reasonCode == ReasonCode.SERVER_SHUTTING_DOWN ? Close.SERVER_SHUTDOWN : Close.ADMINISTRATIVE);
     boolean publishWill = will != null && reasonCode != ReasonCode.SERVER_SHUTTING_DOWN;
     if (session != null) {
       session.detach(this, publishWill ? willMessage() : null, publishWill ? willDelaySeconds() : 0);
@@ -380,11 +412,13 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
     if (state == AWAITING_CONNECT || state == CONNECTING) {
       if (nowNanos - openedNanos > broker.settings().connectTimeoutSeconds() * 1_000_000_000L) {
         broker.metrics().refused(Refusal.CONNECT_TIMEOUT);
+        endAs(Close.TIMEOUT);
         LOG.debug("{} sent no CONNECT in time", transport.remoteAddress());
         closeNow();
       }
     } else if (state == CONNECTED && keepAliveNanos > 0 && nowNanos - lastReadNanos > keepAliveNanos + keepAliveNanos / 2) {
       broker.metrics().refused(Refusal.KEEP_ALIVE_TIMEOUT);
+      endAs(Close.TIMEOUT);
       LOG.debug("{} ({}) exceeded its keep-alive", transport.remoteAddress(), clientId);
       protocolError(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep-alive timeout");
     }

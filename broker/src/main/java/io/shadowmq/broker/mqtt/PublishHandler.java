@@ -7,6 +7,7 @@ import io.shadowmq.broker.codec.PublishPacket;
 import io.shadowmq.broker.codec.ReasonCode;
 import io.shadowmq.broker.codec.Utf8;
 import io.shadowmq.broker.config.MqttSettings;
+import io.shadowmq.broker.methods.MethodCalls;
 import io.shadowmq.broker.metrics.BrokerMetrics;
 import io.shadowmq.broker.routing.Message;
 import io.shadowmq.broker.routing.Topics;
@@ -37,7 +38,7 @@ final class PublishHandler {
   }
 
   void onPublish(MqttConnection c, PublishPacket p) {
-    broker.metrics().received();
+    broker.metrics().received(p.qos());
     String topic = p.topic();
     PacketProperties props = p.properties();
     if (c.isV5() && props.topicAlias >= 0) {
@@ -80,7 +81,8 @@ final class PublishHandler {
       return;
     }
 
-    if (!c.access.canPublish(topic)) {
+    // Method requests are the broker's alone: a client publishing there would reach every device.
+    if (!c.access.canPublish(topic) || MqttBroker.reservedForBroker(topic)) {
       broker.metrics().denied(BrokerMetrics.Denial.PUBLISH);
       if (c.isV5()) {
         refuse(c, p, ReasonCode.NOT_AUTHORIZED, "not authorized");
@@ -93,6 +95,14 @@ final class PublishHandler {
     if (p.qos() == 2 && !c.session.incomingQos2().received(p.packetId())) {
       // A resent QoS 2 PUBLISH that was delivered already: acknowledge again, deliver nothing.
       c.send(AckPacket.of(PacketType.PUBREC, p.packetId(), ReasonCode.SUCCESS));
+      return;
+    }
+    MethodCalls methods = broker.methods();
+    if (methods != null && methods.offer(c.clientId, topic, p.payload(), props)) {
+      // An answer to a direct method: taken by the broker, not routed.
+      if (p.qos() > 0) {
+        c.send(AckPacket.of(p.qos() == 1 ? PacketType.PUBACK : PacketType.PUBREC, p.packetId(), ReasonCode.SUCCESS));
+      }
       return;
     }
     ShadowTopicAdapter shadows = broker.shadows();

@@ -40,6 +40,27 @@ public final class Topics {
     return count;
   }
 
+  /**
+   * Whether a (non-shared) topic filter matches a topic name, as subscriptions match: {@code +}
+   * one level, {@code #} the rest, and a leading wildcard matches no topic starting with {@code $}.
+   */
+  public static boolean matches(String filter, String topic) {
+    String[] f = levels(filter);
+    String[] t = levels(topic);
+    if (topic.startsWith("$") && (f[0].equals("+") || f[0].equals("#"))) {
+      return false; // MQTT-4.7.2-1
+    }
+    for (int i = 0; i < f.length; i++) {
+      if (f[i].equals("#")) {
+        return true;
+      }
+      if (i >= t.length || (!f[i].equals("+") && !f[i].equals(t[i]))) {
+        return false;
+      }
+    }
+    return f.length == t.length;
+  }
+
   /** Why a topic name cannot be published to, or null when it can. */
   public static String checkTopicName(String topic, int maxLength, int maxLevels) {
     if (topic.isEmpty()) {

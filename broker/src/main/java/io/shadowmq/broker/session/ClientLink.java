@@ -6,6 +6,15 @@ import io.shadowmq.broker.routing.Delivery;
 public interface ClientLink {
   boolean isOpen();
 
+  /** The client's IP address and port. */
+  String remoteAddress();
+
+  /** The MQTT protocol level: 3 (3.1), 4 (3.1.1) or 5. */
+  int protocolLevel();
+
+  /** The listener it came through: {@code tcp}, {@code tls}, {@code ws} or {@code wss}. */
+  String listener();
+
   /** False while the client does not read fast enough: the session then queues instead of writing. */
   boolean isWritable();
 

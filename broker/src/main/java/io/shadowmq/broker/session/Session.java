@@ -33,6 +33,15 @@ public final class Session implements Subscriber {
   // Read from any thread.
   private volatile boolean online;
   private volatile boolean ended;
+  private volatile Attachment attachment;
+
+  /**
+   * The connection a session is attached to, as other threads may read it (the admin API).
+   *
+   * @param sinceMillis when the connection was attached (its CONNACK sent)
+   */
+  public record Attachment(String address, int protocolLevel, String listener, long sinceMillis) {
+  }
 
   // Owner loop only.
   private ClientLink link;
@@ -128,7 +137,7 @@ public final class Session implements Subscriber {
       } else if (!l.isWritable()) {
         registry.metrics().dropped(Drop.SLOW_CONSUMER);
       } else if (l.sendPublish(d, 0, false)) {
-        registry.metrics().sent();
+        registry.metrics().sent(0);
       } else {
         registry.metrics().dropped(Drop.TOO_LARGE_FOR_CLIENT);
       }
@@ -151,7 +160,7 @@ public final class Session implements Subscriber {
 
   private void sent(ClientLink l, Outbox.Entry e) {
     if (l.sendPublish(e.delivery, e.packetId, false)) {
-      registry.metrics().sent();
+      registry.metrics().sent(e.delivery.qos());
     } else {
       outbox.remove(e.packetId);
       registry.metrics().dropped(Drop.TOO_LARGE_FOR_CLIENT);
@@ -286,6 +295,9 @@ public final class Session implements Subscriber {
   public void attach(ClientLink newLink) {
     link = newLink;
     online = true;
+    attachment = new Attachment(newLink.remoteAddress(), newLink.protocolLevel(), newLink.listener(),
+        System.currentTimeMillis());
+    registry.attached(this);
     cancel(expiryTimer);
     expiryTimer = null;
     pendingWill.cancel(); // MQTT-3.1.3-9: reconnected before the will delay elapsed
@@ -296,7 +308,7 @@ public final class Session implements Subscriber {
       if (f.released) {
         newLink.sendPubRel(f.packetId);
       } else if (newLink.sendPublish(f.delivery, f.packetId, true)) {
-        registry.metrics().sent();
+        registry.metrics().sent(f.delivery.qos());
       } else {
         outbox.remove(f.packetId); // too large for this connection's Maximum Packet Size
         registry.metrics().dropped(Drop.TOO_LARGE_FOR_CLIENT);
@@ -315,6 +327,8 @@ public final class Session implements Subscriber {
     }
     link = null;
     online = false;
+    attachment = null;
+    registry.detached(this);
     // Shared-group messages this member has queued or in flight at QoS 1 go to a connected member, if any.
     redistribute(d -> d.group() != null, true);
     if (will != null) {
@@ -397,6 +411,30 @@ public final class Session implements Subscriber {
 
   public boolean isAttached() {
     return link != null;
+  }
+
+  /** The attached connection, or null while offline; readable from any thread. */
+  public Attachment attachment() {
+    return attachment;
+  }
+
+  /**
+   * Sends a message to this session's client alone, bypassing the router (a direct method request):
+   * at the QoS of the client's first non-shared subscription that matches the topic, at most the
+   * message's. Owner loop only. False when the client is not connected or has no such subscription.
+   */
+  boolean deliverDirect(Message message) {
+    if (link == null || !link.isOpen()) {
+      return false;
+    }
+    for (Subscription sub : subscriptions.values()) {
+      if (!sub.isShared() && io.shadowmq.broker.routing.Topics.matches(sub.topicFilter(), message.topic())) {
+        int[] ids = sub.subscriptionId() > 0 ? new int[] {sub.subscriptionId()} : null;
+        deliver(new Delivery(message, Math.min(sub.qos(), message.qos()), false, ids, null));
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---- storage ---------------------------------------------------------------------------------

@@ -13,7 +13,10 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NavigableSet;
+import java.util.Collections;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -26,6 +29,8 @@ public final class SessionRegistry {
   static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
 
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+  /** Ids of the sessions with a connection attached, sorted: the admin API pages through them by id. */
+  private final ConcurrentSkipListSet<String> attached = new ConcurrentSkipListSet<>();
   private final MqttSettings settings;
   private final Router router;
   private final BrokerMetrics metrics;
@@ -79,6 +84,72 @@ public final class SessionRegistry {
 
   void removed(Session session) {
     sessions.remove(session.clientId(), session);
+  }
+
+  void attached(Session session) {
+    attached.add(session.clientId());
+  }
+
+  void detached(Session session) {
+    attached.remove(session.clientId());
+  }
+
+  /** The ids of the clients connected now, sorted; a live, read-only view. */
+  public NavigableSet<String> connectedIds() {
+    return Collections.unmodifiableNavigableSet(attached);
+  }
+
+  /**
+   * Sends a message to one client alone, not through the router (see {@link Session#deliverDirect}).
+   * The future completes with false when the client is not connected or not subscribed to the topic.
+   */
+  public Future<Boolean> deliverTo(String clientId, Message message) {
+    Session s = sessions.get(clientId);
+    if (s == null || !s.isOnline()) {
+      return Future.succeededFuture(false);
+    }
+    Promise<Boolean> done = Promise.promise();
+    s.runOnOwner(() -> done.complete(s.deliverDirect(message)));
+    return done.future();
+  }
+
+  /**
+   * Disconnects the client connected with this id (MQTT 5: DISCONNECT with the reason code); its will
+   * is published as for a lost connection. The future completes with false when none was connected.
+   */
+  public Future<Boolean> disconnect(String clientId, int reasonCode, String reason) {
+    Session s = sessions.get(clientId);
+    if (s == null || !s.isOnline()) {
+      return Future.succeededFuture(false);
+    }
+    Promise<Boolean> done = Promise.promise();
+    s.runOnOwner(() -> {
+      boolean wasAttached = s.isAttached();
+      s.evictLink(reasonCode, reason);
+      done.complete(wasAttached);
+    });
+    return done.future();
+  }
+
+  /**
+   * QoS 1/2 messages queued in all sessions, and those in flight. Read without the sessions' loops:
+   * an approximate count, enough for a gauge.
+   */
+  public long queuedMessages() {
+    long n = 0;
+    for (Session s : sessions.values()) {
+      n += s.queuedCount();
+    }
+    return n;
+  }
+
+  /** QoS 1/2 messages sent and not yet acknowledged, in all sessions (approximate, as {@link #queuedMessages}). */
+  public long inflightMessages() {
+    long n = 0;
+    for (Session s : sessions.values()) {
+      n += s.inflightCount();
+    }
+    return n;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.shadowmq.broker.shadow;
 
 import io.shadowmq.broker.codec.PacketProperties;
 import io.shadowmq.broker.routing.Message;
+import io.shadowmq.shadow.port.ShadowReplies;
 import io.shadowmq.shadow.service.ShadowService;
 import io.shadowmq.shadow.state.ShadowKey;
 import io.shadowmq.shadow.state.ShadowOutcome;
@@ -21,10 +22,10 @@ import java.util.function.ToIntFunction;
  * Data. Also the offline catch-up: a device subscribing to its own delta topic gets the current
  * delta at once.
  *
- * <p>Every shadow request passes {@link #offer}: the one place where access to a thing's shadow will
- * be checked once devices authenticate. Until then any client may use any thing's shadow.
+ * <p>Requests made over HTTP are served by the service directly; their replies come back through
+ * {@link #publish(ShadowOutcome)}, so devices hear of changes whichever way they were made.
  */
-public final class ShadowTopicAdapter {
+public final class ShadowTopicAdapter implements ShadowReplies {
   private static final Logger LOG = LoggerFactory.getLogger(ShadowTopicAdapter.class);
   /** Replies go out at QoS 1: a subscriber that asks for QoS 1 gets them reliably. */
   private static final int REPLY_QOS = 1;
@@ -80,6 +81,13 @@ public final class ShadowTopicAdapter {
         LOG.debug("no delta catch-up for {}: {}", clientId, ar.cause().toString());
       }
     });
+  }
+
+  /** Replies of a request made over HTTP: published in the AWS layout, delta and documents in both. */
+  @Override
+  public void publish(ShadowOutcome outcome) {
+    ShadowRequest r = outcome.request();
+    publishReplies(new ShadowTopics.Request(r.key(), r.operation(), ShadowTopics.Layout.AWS), outcome, null, null);
   }
 
   private void publishReplies(ShadowTopics.Request request, ShadowOutcome outcome, String responseTopic,

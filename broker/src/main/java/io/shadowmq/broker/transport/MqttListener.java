@@ -1,5 +1,6 @@
 package io.shadowmq.broker.transport;
 
+import io.micrometer.core.instrument.Counter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -59,12 +60,15 @@ public final class MqttListener {
   private final int writeBuffer;
   private final Function<ClientTransport, PacketListener> protocol;
   private final ServerTls tls;
+  private final TrafficMeter traffic;
   private final List<Channel> serverChannels = new ArrayList<>();
   private int port;
 
   private MqttListener(Kind kind, SharedEventLoopTransport transport, BrokerLoops loops, int maxPacketSize,
-                       int writeBuffer, Function<ClientTransport, PacketListener> protocol, ServerTls tls) {
+                       int writeBuffer, Function<ClientTransport, PacketListener> protocol, ServerTls tls,
+                       TrafficMeter traffic) {
     this.kind = kind;
+    this.traffic = traffic;
     this.tls = tls;
     this.transport = transport;
     this.loops = loops;
@@ -81,14 +85,18 @@ public final class MqttListener {
    * @param writeBuffer   bytes queued for one client before its channel reports itself unwritable
    * @param protocol      makes the protocol side of each new connection
    * @param tls           the certificate of a secure kind, else null
+   * @param bytesIn       counts the bytes read from clients
+   * @param bytesOut      counts the bytes written to clients
    */
   public static Future<MqttListener> bind(Kind kind, String host, int port, SharedEventLoopTransport transport,
                                           BrokerLoops loops, int maxPacketSize, int writeBuffer,
-                                          Function<ClientTransport, PacketListener> protocol, ServerTls tls) {
+                                          Function<ClientTransport, PacketListener> protocol, ServerTls tls,
+                                          Counter bytesIn, Counter bytesOut) {
     if (kind.secure != (tls != null)) {
       throw new IllegalArgumentException(kind + " listener " + (kind.secure ? "needs" : "takes no") + " TLS");
     }
-    MqttListener listener = new MqttListener(kind, transport, loops, maxPacketSize, writeBuffer, protocol, tls);
+    MqttListener listener = new MqttListener(kind, transport, loops, maxPacketSize, writeBuffer, protocol, tls,
+        new TrafficMeter(bytesIn, bytesOut));
     List<EventLoop> eventLoops = new ArrayList<>();
     transport.ioEventLoopGroup().forEach(e -> eventLoops.add((EventLoop) e));
     List<EventLoop> acceptors = transport.supportsReusePort() ? eventLoops : eventLoops.subList(0, 1);
@@ -136,6 +144,7 @@ public final class MqttListener {
       protected void initChannel(Channel ch) {
         BrokerLoop loop = loops.of(ch.eventLoop());
         ChannelPipeline p = ch.pipeline();
+        p.addLast(traffic);
         if (tls != null) {
           tls.addTo(ch);
         }

@@ -49,7 +49,8 @@ public final class MqttListenerVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     return MqttListener.bind(kind, ports.host(), port, transport, loops, broker.settings().maxPacketSize(),
-        broker.settings().clientWriteBuffer(), broker::accept, kind.secure() ? ports.tls() : null)
+        broker.settings().clientWriteBuffer(), broker::accept, kind.secure() ? ports.tls() : null,
+        broker.metrics().bytesReceived(), broker.metrics().bytesSent())
         .onSuccess(listeners::add);
   }
 

@@ -29,8 +29,8 @@ import java.util.Objects;
  * engine, saying so, when the native library cannot load. TLS 1.2 and 1.3 only. The files are
  * checked every {@link #CHECK_MILLIS} ms; when one changes, new connections get the new
  * certificate (connections already open keep theirs). Each completed handshake is counted by
- * the engine that did it. (HTTPS for the HTTP port, which comes with the admin API, is to take the
- * same files: Vert.x's HttpServer with PEM options and updateSSLOptions when they change.)
+ * the engine that did it. The HTTPS server of the HTTP port takes the same files and follows their
+ * reloads ({@link #onReload}).
  */
 public final class ServerTls implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServerTls.class);
@@ -49,6 +49,7 @@ public final class ServerTls implements AutoCloseable {
   private volatile SslContext context;
   private List<Object> stamp;
   private boolean reloading;
+  private final List<Runnable> reloadListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private ServerTls(Vertx vertx, Files files, BrokerMetrics metrics, SslContext context, List<Object> stamp) {
     this.vertx = vertx;
@@ -133,8 +134,19 @@ public final class ServerTls implements AutoCloseable {
       } else if (ar.result() != null) {
         context = ar.result();
         LOG.info("TLS certificate reloaded from {}", files.cert().toAbsolutePath());
+        reloadListeners.forEach(Runnable::run);
       }
     });
+  }
+
+  /** The PEM files. */
+  public Files files() {
+    return files;
+  }
+
+  /** Runs {@code listener} (on a Vert.x context) each time changed files were loaded: the HTTPS server follows. */
+  public void onReload(Runnable listener) {
+    reloadListeners.add(listener);
   }
 
   /** Puts TLS in front of a new connection's pipeline. */
