@@ -1,6 +1,7 @@
 package io.shadowmq.broker;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shadowmq.broker.config.BrokerConfig;
 import io.shadowmq.broker.config.EnvironmentDefaults;
 import picocli.CommandLine;
@@ -17,13 +18,19 @@ import java.util.Map;
  */
 public final class TestBroker implements AutoCloseable {
   private final BrokerNode node;
-  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Path dataDir;
 
   private TestBroker(boolean inMemory, String... options) throws Exception {
     List<String> args = new ArrayList<>(List.of("--mqtt-port", "0", "--ws-port", "0", "--bind", "127.0.0.1",
         "--shutdown-timeout", "5"));
-    if (!List.of(options).contains("--data-dir")) {
-      args.addAll(List.of("--data-dir", Files.createTempDirectory("shadowmq-test").toString()));
+    if (!List.of(options).contains("--http-port")) {
+      args.addAll(List.of("--http-port", "0"));
+    }
+    int dataDirAt = List.of(options).indexOf("--data-dir");
+    dataDir = dataDirAt >= 0 ? Path.of(options[dataDirAt + 1]) : Files.createTempDirectory("shadowmq-test");
+    if (dataDirAt < 0) {
+      args.addAll(List.of("--data-dir", dataDir.toString()));
     }
     if (inMemory) {
       args.add("--in-memory");
@@ -65,6 +72,25 @@ public final class TestBroker implements AutoCloseable {
     return node.wssPort();
   }
 
+  /** The bound HTTP port (admin API, metrics, health). */
+  public int httpPort() {
+    return node.httpPort();
+  }
+
+  /** {@code http://127.0.0.1:PORT} (https with a certificate). */
+  public String httpUri() {
+    return (node.http().secure() ? "https" : "http") + "://127.0.0.1:" + httpPort();
+  }
+
+  /** The admin token generated at first start into the data directory. */
+  public String adminToken() throws java.io.IOException {
+    return Files.readString(dataDir.resolve("admin-token")).trim();
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
   public String host() {
     return "127.0.0.1";
   }
@@ -81,7 +107,7 @@ public final class TestBroker implements AutoCloseable {
     return node;
   }
 
-  public SimpleMeterRegistry registry() {
+  public PrometheusMeterRegistry registry() {
     return registry;
   }
 
