@@ -43,7 +43,9 @@ public final class AdminHttpServer extends VerticleBase {
   @Override
   public Future<?> start() {
     HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
-        .setCompressionSupported(true).setIdleTimeout(120);
+        .setCompressionSupported(true).setIdleTimeout(120)
+        // HTTP/1.1 (and HTTP/2 over TLS): an h2c upgrade request (java.net.http sends one by default) stalled.
+        .setHttp2ClearTextEnabled(false);
     if (tls != null) {
       options.setSsl(true).setKeyCertOptions(keyCert());
       options.setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
