@@ -112,7 +112,7 @@ start_shadowmq() {
   rm -rf "$out/shadowmq-data"
   : > "$log"
   # shellcheck disable=SC2086
-  java ${SHADOWMQ_JAVA_OPTS:-} -jar "$broker_jar" --mqtt-port 0 --ws-port -1 --data-dir "$out/shadowmq-data" \
+  java ${SHADOWMQ_JAVA_OPTS:-} -jar "$broker_jar" --mqtt-port 0 --ws-port -1 --http-port -1 --data-dir "$out/shadowmq-data" \
     ${SHADOWMQ_ARGS:-} > "$log" 2>&1 &
   broker_pid=$!
   broker_port=""

@@ -35,7 +35,7 @@ final class BrokerUnderTest implements AutoCloseable {
     assertThat(JAR).as("the broker jar; build it first: mvn -B -DskipTests package -pl broker -am").exists();
     Path log = Files.createTempFile("shadowmq-broker", ".log");
     Process p = new ProcessBuilder(List.of(javaBin(), "-jar", JAR.toString(), "--mqtt-port", "0", "--ws-port", "-1",
-        "--data-dir", dataDir.toString()))
+        "--http-port", "-1", "--data-dir", dataDir.toString()))
         .redirectError(log.toFile())
         .start();
     CompletableFuture<Integer> port = new CompletableFuture<>();

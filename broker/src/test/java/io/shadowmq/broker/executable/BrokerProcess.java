@@ -36,7 +36,7 @@ final class BrokerProcess implements AutoCloseable {
     }
     log = Files.createTempFile(Path.of("target"), "broker-process-", ".log");
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar.toString(), "--mqtt-port", "0", "--ws-port", "0", "--bind", "127.0.0.1",
+        "-jar", jar.toString(), "--mqtt-port", "0", "--ws-port", "0", "--http-port", "0", "--bind", "127.0.0.1",
         "--data-dir", dataDir.toString()));
     command.addAll(options);
     process = new ProcessBuilder(command).redirectError(log.toFile()).start();

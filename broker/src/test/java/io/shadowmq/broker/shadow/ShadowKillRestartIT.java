@@ -53,7 +53,7 @@ class ShadowKillRestartIT {
     Path jar = Path.of("target/shadowmq.jar");
     assertThat(jar).exists();
     // The rate limit is raised: this test pushes one client's updates as fast as the broker takes them.
-    Process p = new ProcessBuilder("java", "-jar", jar.toString(), "--mqtt-port", "0", "--ws-port", "-1",
+    Process p = new ProcessBuilder("java", "-jar", jar.toString(), "--mqtt-port", "0", "--ws-port", "-1", "--http-port", "-1",
         "--data-dir", dataDir.toString(), "--shadow-rate", "1000000", "--shadow-burst", "1000000")
         .redirectErrorStream(true).start();
     broker = p;

@@ -48,7 +48,7 @@ class KillRestartIT {
   Started start() throws Exception {
     Path jar = Path.of("target/shadowmq.jar");
     assertThat(jar).exists();
-    Process p = new ProcessBuilder("java", "-jar", jar.toString(), "--mqtt-port", "0", "--ws-port", "-1",
+    Process p = new ProcessBuilder("java", "-jar", jar.toString(), "--mqtt-port", "0", "--ws-port", "-1", "--http-port", "-1",
         "--data-dir", dataDir.toString(), "--storage-write-interval", "200")
         .redirectErrorStream(true).start();
     broker = p;

@@ -64,7 +64,9 @@ public final class ShadowService {
           .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
     }
     // Read from the scraping thread without the shards' contexts: an approximate count is enough for a gauge.
-    registry.gauge("shadowmq.shadow.cached", shards, s -> s.stream().mapToInt(ShadowShard::cachedShadows).sum());
+    io.micrometer.core.instrument.Gauge.builder("shadowmq.shadow.cached", shards,
+            s -> s.stream().mapToInt(ShadowShard::cachedShadows).sum())
+        .description("Shadows held in memory").register(registry);
   }
 
   /** One shard per event loop: a verticle instance whose context owns the shard. */
