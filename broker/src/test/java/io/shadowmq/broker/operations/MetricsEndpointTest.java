@@ -101,4 +101,27 @@ class MetricsEndpointTest {
   void noLabelCarriesAClientIdOrThingName() {
     assertThat(scrape).doesNotContain("metrics-sub-7").doesNotContain("metrics-pub-7").doesNotContain("thing-77");
   }
+
+  @Test
+  void everyShadowmqMeterIsInMetricsMdAndTheDashboardUsesOnlyMetersThatExist() throws Exception {
+    java.util.Set<String> scraped = new java.util.TreeSet<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^# TYPE (shadowmq_\\w+) ").matcher(scrape);
+    while (m.find()) {
+      scraped.add(m.group(1).replaceAll("_max$", "")); // a timer's or summary's maximum goes with it
+    }
+    assertThat(scraped).hasSizeGreaterThan(20);
+    String doc = Files.readString(Path.of("..", "docs", "metrics.md"));
+    for (String name : scraped) {
+      assertThat(doc).as("docs/metrics.md lists " + name).contains("`" + name);
+    }
+    String dashboard = Files.readString(Path.of("..", "docs", "grafana", "shadowmq.json"));
+    java.util.regex.Matcher used = java.util.regex.Pattern.compile("shadowmq_\\w+").matcher(dashboard);
+    int count = 0;
+    while (used.find()) {
+      String name = used.group().replaceAll("_(bucket|count|sum)$", "");
+      assertThat(scrape).as("the dashboard's " + used.group()).contains(name);
+      count++;
+    }
+    assertThat(count).isGreaterThan(20);
+  }
 }
