@@ -35,9 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The device scenarios against a real ShadowMQ process, with a Paho client in the role of what
- * the broker does not have yet: the rollout engine feeding a firmware instruction (fleet), and a
- * shadow service answering updates (shadow).
+ * The fleet scenario against a real ShadowMQ process and its device shadows, with a Paho client in
+ * the role of what the broker does not have yet: the rollout engine, which sets a firmware
+ * instruction in each device's desired state.
  */
 class DeviceScenariosIT {
   private static final Set<String> FINAL = Set.of("applyComplete", "downloadFailed", "applyFailed");
@@ -102,15 +102,21 @@ class DeviceScenariosIT {
 
     Map<String, List<JsonObject>> firmwareReports = new ConcurrentHashMap<>();
     Set<String> reporting = ConcurrentHashMap.newKeySet();
-    paho.subscribe("$aws/things/+/shadow/update", 1, (topic, msg) -> {
-      String thing = topic.split("/")[2];
+    // What the devices report is echoed by the broker on update/accepted, on either topic layout.
+    org.eclipse.paho.client.mqttv3.IMqttMessageListener reports = (topic, msg) -> {
+      String thing = topic.startsWith("$aws/") ? topic.split("/")[2] : topic.split("/")[1];
       JsonObject reported = new JsonObject(new String(msg.getPayload(), StandardCharsets.UTF_8))
           .getJsonObject("state").getJsonObject("reported");
+      if (reported == null) {
+        return; // the echo of a desired change
+      }
       reporting.add(thing);
       if (reported.containsKey("firmware")) {
         firmwareReports.computeIfAbsent(thing, k -> new CopyOnWriteArrayList<>()).add(reported.getJsonObject("firmware"));
       }
-    });
+    };
+    paho.subscribe("$aws/things/+/shadow/update/accepted", 1, reports);
+    paho.subscribe("state/+/update/accepted", 1, reports);
 
     int devices = 6;
     Path json = startTool("fleet", "--devices", Integer.toString(devices), "--duration", "12", "--report-interval", "1",
@@ -118,12 +124,13 @@ class DeviceScenariosIT {
     await().atMost(Duration.ofSeconds(40)).until(() -> reporting.size() == devices);
 
     for (int i = 0; i < devices; i++) {
-      JsonObject delta = new JsonObject().put("state", new JsonObject().put("firmware", new JsonObject()
-          .put("version", "2.0.0").put("url", "http://127.0.0.1:" + http.actualPort() + "/fw.bin")
-          .put("sha256", sha).put("size", image.length).put("rolloutId", "rollout-1"))).put("version", 7);
-      // Half of the instructions come on the short layout: devices listen on both.
-      String topic = i % 2 == 0 ? "$aws/things/fit-dev-" + i + "/shadow/update/delta" : "state/fit-dev-" + i + "/update/delta";
-      paho.publish(topic, delta.toBuffer().getBytes(), 1, false);
+      JsonObject desired = new JsonObject().put("state", new JsonObject().put("desired", new JsonObject()
+          .put("firmware", new JsonObject().put("version", "2.0.0")
+              .put("url", "http://127.0.0.1:" + http.actualPort() + "/fw.bin")
+              .put("sha256", sha).put("size", image.length).put("rolloutId", "rollout-1"))));
+      // Half of the instructions are set on the short layout: the delta reaches the device on both.
+      String topic = i % 2 == 0 ? "$aws/things/fit-dev-" + i + "/shadow/update" : "state/fit-dev-" + i + "/update";
+      paho.publish(topic, desired.toBuffer().getBytes(), 1, false);
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> firmwareReports.size() == devices
         && firmwareReports.values().stream().allMatch(l -> FINAL.contains(l.get(l.size() - 1).getString("status"))));
@@ -150,41 +157,7 @@ class DeviceScenariosIT {
     assertThat(extra.getLong("firmwareSucceeded")).isEqualTo(succeededSeen);
     assertThat(extra.getLong("firmwareSucceeded") + extra.getLong("downloadFailed") + extra.getLong("applyFailed"))
         .isEqualTo(devices);
-    assertThat(r.getLong("delivered")).as("deltas received").isEqualTo(devices);
+    assertThat(r.getLong("delivered")).as("deltas received").isGreaterThanOrEqualTo(devices);
     assertThat(r.getLong("errors")).isZero();
-  }
-
-  @Test
-  @Timeout(150)
-  void shadowScenarioTimesAcceptedAndDeltaWhenShadowUpdatesAreAnswered() throws Exception {
-    AtomicLong version = new AtomicLong();
-    paho.subscribe("$aws/things/+/shadow/update", 1, (topic, msg) -> {
-      JsonObject req = new JsonObject(new String(msg.getPayload(), StandardCharsets.UTF_8));
-      long v = version.incrementAndGet();
-      JsonObject state = req.getJsonObject("state");
-      replies.execute(() -> {
-        try {
-          paho.publish(topic + "/accepted", new JsonObject().put("state", state).put("version", v)
-              .put("clientToken", req.getValue("clientToken")).toBuffer().getBytes(), 1, false);
-          if (state.containsKey("desired")) {
-            paho.publish(topic + "/delta", new JsonObject().put("state", state.getJsonObject("desired"))
-                .put("version", v).toBuffer().getBytes(), 1, false);
-          }
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
-    });
-    Path json = startTool("shadow", "--devices", "5", "--rate", "40", "--duration", "3", "--desired-share", "0.25",
-        "--client-prefix", "sit-");
-    JsonObject r = awaitResult(json, "shadow");
-    assertThat(r.getBoolean("skipped")).as(r.encodePrettily()).isFalse();
-    assertThat(r.getLong("sent")).isPositive();
-    assertThat(r.getLong("delivered")).isEqualTo(r.getLong("sent"));
-    assertThat(r.getLong("lost")).isZero();
-    assertThat(r.getJsonObject("latencyMs").getDouble("p50")).isPositive();
-    assertThat(r.getJsonObject("extra").getLong("desiredChanges")).isPositive();
-    assertThat(r.getJsonObject("extra").getLong("deltas")).isEqualTo(r.getJsonObject("extra").getLong("desiredChanges"));
-    assertThat(r.getJsonObject("deltaLatencyMs").getDouble("p50")).isPositive();
   }
 }

@@ -38,13 +38,17 @@ class ScenariosIT {
     }
   }
 
-  /** Runs the tool to its end and returns its --json result. */
+  /** Runs the tool against the ShadowMQ under test to its end and returns its --json result. */
   static JsonObject loadtest(String scenario, String... args) throws Exception {
+    return loadtestOn(broker.port(), scenario, args);
+  }
+
+  static JsonObject loadtestOn(int port, String scenario, String... args) throws Exception {
     assertThat(TOOL).as("the packaged tool (mvn package)").exists();
     Path json = Files.createTempFile(tmp, scenario, ".json");
     Path out = Files.createTempFile(tmp, scenario, ".out");
     List<String> cmd = new ArrayList<>(List.of(BrokerUnderTest.javaBin(), "-jar", TOOL.toString(), scenario,
-        "--port", Integer.toString(broker.port()), "--json", json.toString()));
+        "--port", Integer.toString(port), "--json", json.toString()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     if (!p.waitFor(150, TimeUnit.SECONDS)) {
@@ -137,10 +141,49 @@ class ScenariosIT {
 
   @Test
   @Timeout(180)
-  void shadowSkipsItselfWhileTheBrokerHasNoShadows() throws Exception {
-    JsonObject r = loadtest("shadow", "--devices", "5", "--rate", "20", "--duration", "2", "--probe-timeout", "2");
-    assertThat(r.getBoolean("skipped")).as(r.encodePrettily()).isTrue();
-    assertThat(r.getString("skipReason")).contains("$aws/things/").contains("does not handle device shadows");
-    assertThat(r.getLong("connections")).isEqualTo(6);
+  void shadowUpdatesAreAcceptedAndDesiredChangesReachTheDevicesAsDeltas() throws Exception {
+    JsonObject r = loadtest("shadow", "--devices", "5", "--rate", "50", "--duration", "3", "--probe-timeout", "5");
+    assertThat(r.getBoolean("skipped")).as(r.encodePrettily()).isFalse();
+    assertThat(r.getLong("sent")).as(r.encodePrettily()).isPositive();
+    assertThat(r.getLong("delivered")).as("every update accepted").isEqualTo(r.getLong("sent"));
+    assertThat(r.getJsonObject("extra").getLong("rejected")).isZero();
+    assertThat(r.getJsonObject("extra").getLong("desiredChanges")).isPositive();
+    assertThat(r.getJsonObject("extra").getLong("deltas")).isGreaterThanOrEqualTo(
+        r.getJsonObject("extra").getLong("desiredChanges"));
+  }
+
+  @Test
+  @Timeout(180)
+  void shadowSkipsItselfOnABrokerWithoutShadows() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Process mosquitto = new ProcessBuilder("mosquitto", "-p", Integer.toString(port))
+        .redirectErrorStream(true).redirectOutput(Files.createTempFile(tmp, "mosquitto", ".out").toFile()).start();
+    try {
+      waitForPort(port);
+      JsonObject r = loadtestOn(port, "shadow", "--devices", "5", "--rate", "20", "--duration", "2", "--probe-timeout", "2");
+      assertThat(r.getBoolean("skipped")).as(r.encodePrettily()).isTrue();
+      assertThat(r.getString("skipReason")).contains("$aws/things/").contains("does not handle device shadows");
+      assertThat(r.getLong("connections")).isEqualTo(6);
+    } finally {
+      mosquitto.destroy();
+      mosquitto.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void waitForPort(int port) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        return;
+      } catch (java.io.IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("mosquitto (Debian package mosquitto) did not start on port " + port, e);
+        }
+        Thread.sleep(50); // polling a port that is about to open
+      }
+    }
   }
 }

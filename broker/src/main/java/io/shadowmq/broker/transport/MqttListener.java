@@ -2,6 +2,7 @@ package io.shadowmq.broker.transport;
 
 import io.micrometer.core.instrument.Counter;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -52,6 +53,8 @@ public final class MqttListener {
       return secure;
     }
   }
+
+  private static final AdaptiveRecvByteBufAllocator RECEIVE_BUFFERS = new AdaptiveRecvByteBufAllocator(64, 2048, 65_536);
 
   private final Kind kind;
   private final SharedEventLoopTransport transport;
@@ -117,6 +120,8 @@ public final class MqttListener {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(writeBuffer / 2, writeBuffer))
+        // One allocator for all connections; each keeps only its small adaptive handle.
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
         .childHandler(initializer());
     if (reusePort) {
       b.option(EpollChannelOption.SO_REUSEPORT, true);

@@ -47,8 +47,8 @@ class SmokeTest {
     sub = MqttClient.builder().useMqttVersion5().identifier("sub").serverHost("127.0.0.1").serverPort(broker.port())
         .buildBlocking();
     sub.connect();
-    sub.subscribeWith().topicFilter("a/+").qos(MqttQos.EXACTLY_ONCE).send();
     var publishes = sub.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL);
+    sub.subscribeWith().topicFilter("a/+").qos(MqttQos.EXACTLY_ONCE).send();
 
     pub = new org.eclipse.paho.client.mqttv3.MqttClient(broker.tcpUri(), "pub", new MemoryPersistence());
     MqttConnectOptions o = new MqttConnectOptions();

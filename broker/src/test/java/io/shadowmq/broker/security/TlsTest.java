@@ -57,8 +57,8 @@ class TlsTest {
   void aClientTalksMqttOverTlsAndTheHandshakeRanOnOpenSsl() throws Exception {
     Mqtt5BlockingClient c = clients.track(tls("tls-1", ca.trustManager(), broker.mqttsPort()).buildBlocking());
     c.connect();
-    c.subscribeWith().topicFilter("secure/#").qos(MqttQos.AT_LEAST_ONCE).send();
     var inbox = c.publishes(MqttGlobalPublishFilter.SUBSCRIBED);
+    c.subscribeWith().topicFilter("secure/#").qos(MqttQos.AT_LEAST_ONCE).send();
     c.publishWith().topic("secure/a").payload("sealed".getBytes(StandardCharsets.UTF_8)).qos(MqttQos.AT_LEAST_ONCE).send();
 
     assertThat(inbox.receive(5, TimeUnit.SECONDS).map(p -> new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
@@ -72,8 +72,8 @@ class TlsTest {
     Mqtt5BlockingClient c = clients.track(tls("wss-1", ca.trustManager(), broker.wssPort())
         .webSocketConfig().serverPath("mqtt").applyWebSocketConfig().buildBlocking());
     c.connect();
-    c.subscribeWith().topicFilter("wss/#").qos(MqttQos.AT_LEAST_ONCE).send();
     var inbox = c.publishes(MqttGlobalPublishFilter.SUBSCRIBED);
+    c.subscribeWith().topicFilter("wss/#").qos(MqttQos.AT_LEAST_ONCE).send();
     c.publishWith().topic("wss/a").payload("framed".getBytes(StandardCharsets.UTF_8)).qos(MqttQos.AT_LEAST_ONCE).send();
     assertThat(inbox.receive(5, TimeUnit.SECONDS)).isPresent();
     assertThat(broker.counter("shadowmq.tls.handshakes", "engine", "openssl")).isEqualTo(1);

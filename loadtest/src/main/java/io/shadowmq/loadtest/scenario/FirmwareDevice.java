@@ -61,6 +61,9 @@ public final class FirmwareDevice {
     this.listener = listener;
   }
 
+  private JsonObject instruction;
+  private String failedWith;
+
   public String thing() {
     return thing;
   }
@@ -71,8 +74,15 @@ public final class FirmwareDevice {
 
   /** Handles the {@code state} object of a delta document. */
   public void onDelta(JsonObject state) {
-    JsonObject fw = state.getJsonObject("firmware");
-    if (fw == null || fw.getString("version") == null) {
+    JsonObject part = state.getJsonObject("firmware");
+    if (part == null) {
+      return;
+    }
+    // A delta holds only the desired leaves that differ from what the device reported: fields it
+    // already reported back (the rollout id) are left out of later deltas, so keep the whole instruction.
+    instruction = instruction == null ? part.copy() : instruction.mergeIn(part);
+    JsonObject fw = instruction;
+    if (part.getString("version") == null || fw.getString("version") == null) {
       return;
     }
     String target = fw.getString("version");
@@ -82,8 +92,8 @@ public final class FirmwareDevice {
       report.accept(firmware(version, "applyComplete", 100, null, rolloutId));
       return;
     }
-    if ((target + "|" + rolloutId).equals(busyWith)) {
-      return;
+    if ((target + "|" + rolloutId).equals(busyWith) || (target + "|" + rolloutId).equals(failedWith)) {
+      return; // in progress, or failed: retrying is the rollout's decision (a new instruction), not the device's
     }
     busyWith = target + "|" + rolloutId;
     long deltaAt = System.nanoTime();
@@ -118,6 +128,9 @@ public final class FirmwareDevice {
 
   private void finish(Outcome outcome, String status, String error, String rolloutId, long deltaAt,
                       long downloadNanos, long bytes) {
+    if (outcome != Outcome.SUCCEEDED) {
+      failedWith = busyWith;
+    }
     busyWith = null;
     report.accept(firmware(version, status, outcome == Outcome.SUCCEEDED ? 100 : 0, error, rolloutId));
     listener.finished(this, outcome, System.nanoTime() - deltaAt, downloadNanos, bytes);

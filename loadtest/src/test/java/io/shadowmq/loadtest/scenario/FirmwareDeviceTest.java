@@ -168,4 +168,35 @@ class FirmwareDeviceTest {
     }
     assertThat(failing).isBetween(850, 1150);
   }
+
+  @Test
+  void aLaterDeltaWithoutTheReportedRolloutIdKeepsTheInstructionsRolloutId() {
+    FirmwareDevice d = device("pump-7", 0);
+    JsonObject first = delta("/fw/2.0.0.bin", sha256, image.length);
+    send(d, first);
+    // The shadow's next delta leaves out what the device already reported back (the rollout id).
+    JsonObject later = first.copy();
+    later.getJsonObject("firmware").remove("rolloutId");
+    send(d, later);
+    await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.size() == 1);
+    assertThat(started).containsExactly("2.0.0");
+    assertThat(reports).allSatisfy(r -> assertThat(r.getJsonObject("firmware").getString("rolloutId")).isEqualTo("r-42"));
+  }
+
+  @Test
+  void aFailedInstructionIsNotRetriedByTheDeviceWhenItsDeltaComesAgain() {
+    FirmwareDevice d = device("pump-8", 0);
+    send(d, delta("/fw/nope.bin", sha256, image.length));
+    await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.size() == 1);
+    int reported = reports.size();
+    send(d, delta("/fw/nope.bin", sha256, image.length));
+    send(d, new JsonObject().put("firmware", new JsonObject().put("version", "2.0.0")));
+    // Both deltas are handled on the device's context after the failure: a marker task queued
+    // behind them proves they were processed, and nothing was started or reported again.
+    java.util.concurrent.CompletableFuture<Void> processed = new java.util.concurrent.CompletableFuture<>();
+    context.runOnContext(v -> processed.complete(null));
+    processed.join();
+    assertThat(started).hasSize(1);
+    assertThat(reports).hasSize(reported);
+  }
 }

@@ -70,8 +70,8 @@ class PublishSubscribeTest {
   void pahoPublishReachesHiveMqSubscriberAtItsQos(int qos) throws Exception {
     String topic = "pub311/p2h/" + qos;
     Mqtt3BlockingClient sub = hive("h3-sub-" + qos);
-    sub.subscribeWith().topicFilter(topic).qos(MqttQos.EXACTLY_ONCE).send();
     var got = sub.publishes(MqttGlobalPublishFilter.ALL);
+    sub.subscribeWith().topicFilter(topic).qos(MqttQos.EXACTLY_ONCE).send();
 
     paho("p3-pub-" + qos).publish(topic, message("m", qos));
 
@@ -121,11 +121,11 @@ class PublishSubscribeTest {
   void dollarTopicsAreNotMatchedByLeadingWildcards() throws Exception {
     Mqtt3BlockingClient all = hive("dollar-311-all");
     all.subscribeWith().topicFilter("#").send();
-    all.subscribeWith().topicFilter("+/d311").send();
     var allGot = all.publishes(MqttGlobalPublishFilter.ALL);
+    all.subscribeWith().topicFilter("+/d311").send();
     Mqtt3BlockingClient explicit = hive("dollar-311-explicit");
-    explicit.subscribeWith().topicFilter("$dev/#").send();
     var explicitGot = explicit.publishes(MqttGlobalPublishFilter.ALL);
+    explicit.subscribeWith().topicFilter("$dev/#").send();
 
     paho("dollar-311-pub").publish("$dev/d311", message("x", 1));
 
@@ -154,8 +154,8 @@ class PublishSubscribeTest {
   @Test
   void publishWithQos1ToAReservedTopicIsAcknowledgedButNotDelivered() throws Exception {
     Mqtt3BlockingClient sub = hive("sys-311-sub");
-    sub.subscribeWith().topicFilter("$SYS/#").send();
     var got = sub.publishes(MqttGlobalPublishFilter.ALL);
+    sub.subscribeWith().topicFilter("$SYS/#").send();
     MqttClient pub = paho("sys-311-pub");
 
     pub.publish("$SYS/fake", message("x", 1)); // returns once PUBACK arrived

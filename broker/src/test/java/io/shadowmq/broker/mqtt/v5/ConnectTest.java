@@ -107,8 +107,8 @@ class ConnectTest {
   void silentClientIsDisconnectedAfterOneAndAHalfKeepAlivesAndItsWillIsPublished() throws Exception {
     Mqtt5BlockingClient watcher = clients().hive5("ka-watcher");
     watcher.connect();
-    watcher.subscribeWith().topicFilter("ka5/will").qos(MqttQos.AT_LEAST_ONCE).send();
     var wills = watcher.publishes(MqttGlobalPublishFilter.ALL);
+    watcher.subscribeWith().topicFilter("ka5/will").qos(MqttQos.AT_LEAST_ONCE).send();
     // A client that pings on time is kept: HiveMQ pings every keep-alive.
     Mqtt5BlockingClient pinging = clients().track(clients().hive5Builder("ka-pinging").buildBlocking());
     pinging.connectWith().keepAlive(1).send();
@@ -149,8 +149,8 @@ class ConnectTest {
         assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER));
     assertThat(fresh.getState().isConnected()).isTrue();
     // the new connection works
-    fresh.subscribeWith().topicFilter("takeover5/t").send();
     var got = fresh.publishes(MqttGlobalPublishFilter.ALL);
+    fresh.subscribeWith().topicFilter("takeover5/t").send();
     fresh.publishWith().topic("takeover5/t").payload(new byte[] {1}).send();
     assertThat(got.receive(5, TimeUnit.SECONDS)).isPresent();
   }

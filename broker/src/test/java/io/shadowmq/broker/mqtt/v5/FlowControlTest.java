@@ -175,8 +175,8 @@ class FlowControlTest {
   void resentQos2PublishIsDeliveredOnlyOnce() throws Exception {
     Mqtt5BlockingClient sub = clients.hive5("once-sub");
     sub.connect();
-    sub.subscribeWith().topicFilter("flow5/once").qos(MqttQos.EXACTLY_ONCE).send();
     var publishes = sub.publishes(MqttGlobalPublishFilter.ALL);
+    sub.subscribeWith().topicFilter("flow5/once").qos(MqttQos.EXACTLY_ONCE).send();
     RawMqttClient pub = clients.raw();
     pub.connect(MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_5).clientId("once-pub").build());
 

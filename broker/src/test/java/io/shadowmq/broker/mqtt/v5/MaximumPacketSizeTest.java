@@ -70,12 +70,12 @@ class MaximumPacketSizeTest {
   void messagesLargerThanTheClientsMaximumAreNotSentToItAndDoNotBlockTheRest() throws Exception {
     Mqtt5BlockingClient sub = clients.track(clients.hive5Builder("mps-small-sub").buildBlocking());
     sub.connectWith().restrictions().maximumPacketSize(200).applyRestrictions().send();
-    sub.subscribeWith().topicFilter("mps5/small/+").qos(MqttQos.AT_LEAST_ONCE).send();
     var got = sub.publishes(MqttGlobalPublishFilter.ALL);
+    sub.subscribeWith().topicFilter("mps5/small/+").qos(MqttQos.AT_LEAST_ONCE).send();
     Mqtt5BlockingClient big = clients.hive5("mps-big-sub");
     big.connect();
-    big.subscribeWith().topicFilter("mps5/small/+").qos(MqttQos.AT_LEAST_ONCE).send();
     var bigGot = big.publishes(MqttGlobalPublishFilter.ALL);
+    big.subscribeWith().topicFilter("mps5/small/+").qos(MqttQos.AT_LEAST_ONCE).send();
     Mqtt5BlockingClient pub = clients.hive5("mps-pub");
     pub.connect();
     double droppedBefore = broker.counter("shadowmq.messages.dropped", "reason", "too_large_for_client");

@@ -48,8 +48,8 @@ class MessageExpiryTest {
   void liveSubscriberGetsTheExpiryIntervalAndMessagesWithoutOneHaveNone() throws Exception {
     Mqtt5BlockingClient sub = clients.hive5("exp-live");
     sub.connect();
-    sub.subscribeWith().topicFilter("exp5/live").qos(MqttQos.AT_LEAST_ONCE).send();
     var got = sub.publishes(MqttGlobalPublishFilter.ALL);
+    sub.subscribeWith().topicFilter("exp5/live").qos(MqttQos.AT_LEAST_ONCE).send();
     Mqtt5BlockingClient pub = publisher("exp-live-pub");
 
     pub.publishWith().topic("exp5/live").qos(MqttQos.AT_LEAST_ONCE).messageExpiryInterval(120).payload(new byte[] {1}).send();

@@ -92,8 +92,8 @@ class PublishTest {
     String topic = "pub5/p2h/" + qos;
     Mqtt5BlockingClient hive = clients.hive5("h5-sub-" + qos);
     hive.connect();
-    hive.subscribeWith().topicFilter(topic).qos(MqttQos.EXACTLY_ONCE).send();
     var publishes = hive.publishes(MqttGlobalPublishFilter.ALL);
+    hive.subscribeWith().topicFilter(topic).qos(MqttQos.EXACTLY_ONCE).send();
     var paho = pahoConnected("p5-pub-" + qos);
 
     MqttMessage m = new MqttMessage("m".getBytes(StandardCharsets.UTF_8));
@@ -110,8 +110,8 @@ class PublishTest {
   void subscriberGetsTheLowerOfPublishAndSubscriptionQos() throws Exception {
     Mqtt5BlockingClient sub = clients.hive5("qos-min-sub");
     sub.connect();
-    sub.subscribeWith().topicFilter("pub5/min").qos(MqttQos.AT_LEAST_ONCE).send();
     var publishes = sub.publishes(MqttGlobalPublishFilter.ALL);
+    sub.subscribeWith().topicFilter("pub5/min").qos(MqttQos.AT_LEAST_ONCE).send();
     Mqtt5BlockingClient pub = clients.hive5("qos-min-pub");
     pub.connect();
 
@@ -127,8 +127,8 @@ class PublishTest {
     int count = 500;
     Mqtt5BlockingClient sub = clients.hive5("many-sub");
     sub.connect();
-    sub.subscribeWith().topicFilter("pub5/many").qos(MqttQos.EXACTLY_ONCE).send();
     var publishes = sub.publishes(MqttGlobalPublishFilter.ALL);
+    sub.subscribeWith().topicFilter("pub5/many").qos(MqttQos.EXACTLY_ONCE).send();
     Mqtt5AsyncClient pub = clients.hive5("many-pub").toAsync();
     pub.connect().get(5, TimeUnit.SECONDS);
 
@@ -214,8 +214,8 @@ class PublishTest {
   void requestResponsePropertiesAndUserPropertiesPassFromPahoToHiveMq() throws Exception {
     Mqtt5BlockingClient hive = clients.hive5("props-h-sub");
     hive.connect();
-    hive.subscribeWith().topicFilter("pub5/props/p2h").qos(MqttQos.AT_LEAST_ONCE).send();
     var publishes = hive.publishes(MqttGlobalPublishFilter.ALL);
+    hive.subscribeWith().topicFilter("pub5/props/p2h").qos(MqttQos.AT_LEAST_ONCE).send();
     var paho = pahoConnected("props-p-pub");
 
     MqttMessage m = new MqttMessage("text".getBytes(StandardCharsets.UTF_8));

@@ -83,14 +83,14 @@ class SharedSubscriptionTest {
   @Test
   void eachMessageGoesToExactlyOneMemberOfTheGroupAndToEveryPlainSubscriber() throws Exception {
     Mqtt5BlockingClient a = hive("share-a");
-    a.subscribeWith().topicFilter("$share/workers/sh5/jobs/#").qos(MqttQos.AT_LEAST_ONCE).send();
     var aGot = a.publishes(MqttGlobalPublishFilter.ALL);
+    a.subscribeWith().topicFilter("$share/workers/sh5/jobs/#").qos(MqttQos.AT_LEAST_ONCE).send();
     Mqtt5BlockingClient b = hive("share-b");
-    b.subscribeWith().topicFilter("$share/workers/sh5/jobs/#").qos(MqttQos.AT_LEAST_ONCE).send();
     var bGot = b.publishes(MqttGlobalPublishFilter.ALL);
+    b.subscribeWith().topicFilter("$share/workers/sh5/jobs/#").qos(MqttQos.AT_LEAST_ONCE).send();
     Mqtt5BlockingClient audit = hive("share-audit");
-    audit.subscribeWith().topicFilter("sh5/jobs/#").qos(MqttQos.AT_LEAST_ONCE).send();
     var auditGot = audit.publishes(MqttGlobalPublishFilter.ALL);
+    audit.subscribeWith().topicFilter("sh5/jobs/#").qos(MqttQos.AT_LEAST_ONCE).send();
 
     publishAll(hive("share-pub"), "sh5/jobs/build", 20);
 
@@ -122,8 +122,8 @@ class SharedSubscriptionTest {
     String topic = "sh5/redist" + leaverSessionExpiry;
     RawMqttClient leaver = stuckMember("leaver-" + leaverSessionExpiry, group, leaverSessionExpiry);
     Mqtt5BlockingClient stayer = hive("stayer-" + leaverSessionExpiry);
-    stayer.subscribeWith().topicFilter(group).qos(MqttQos.AT_LEAST_ONCE).send();
     var stayerGot = stayer.publishes(MqttGlobalPublishFilter.ALL);
+    stayer.subscribeWith().topicFilter(group).qos(MqttQos.AT_LEAST_ONCE).send();
 
     publishAll(hive("redist-pub-" + leaverSessionExpiry), topic, 6);
     MqttMessage inFlight = leaver.expect(MqttMessageType.PUBLISH, WAIT);
@@ -159,8 +159,8 @@ class SharedSubscriptionTest {
     away.close();
     await().atMost(WAIT).until(() -> !broker.node().broker().sessions().get("away-member").isOnline());
     Mqtt5BlockingClient here = hive("here-member");
-    here.subscribeWith().topicFilter("$share/g2/sh5/away").qos(MqttQos.AT_LEAST_ONCE).send();
     var hereGot = here.publishes(MqttGlobalPublishFilter.ALL);
+    here.subscribeWith().topicFilter("$share/g2/sh5/away").qos(MqttQos.AT_LEAST_ONCE).send();
 
     publishAll(hive("away-pub"), "sh5/away", 4);
 

@@ -86,11 +86,11 @@ class SubscriptionTest {
   void leadingWildcardsDoNotMatchDollarTopicsButAnExplicitDollarFilterDoes() throws Exception {
     Mqtt5BlockingClient wild = hive("dollar-wild");
     wild.subscribeWith().topicFilter("#").send();
-    wild.subscribeWith().topicFilter("+/sub5dollar").send();
     var wildGot = wild.publishes(MqttGlobalPublishFilter.ALL);
+    wild.subscribeWith().topicFilter("+/sub5dollar").send();
     Mqtt5BlockingClient explicit = hive("dollar-explicit");
-    explicit.subscribeWith().topicFilter("$app/+").send();
     var explicitGot = explicit.publishes(MqttGlobalPublishFilter.ALL);
+    explicit.subscribeWith().topicFilter("$app/+").send();
 
     hive("dollar-pub").publishWith().topic("$app/sub5dollar").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send();
 
@@ -101,8 +101,8 @@ class SubscriptionTest {
   @Test
   void noLocalSubscriptionDoesNotGetTheClientsOwnMessages() throws Exception {
     Mqtt5BlockingClient self = hive("nolocal-self");
-    self.subscribeWith().topicFilter("sub5/nolocal").noLocal(true).qos(MqttQos.AT_LEAST_ONCE).send();
     var got = self.publishes(MqttGlobalPublishFilter.ALL);
+    self.subscribeWith().topicFilter("sub5/nolocal").noLocal(true).qos(MqttQos.AT_LEAST_ONCE).send();
     Mqtt5BlockingClient other = hive("nolocal-other");
 
     self.publishWith().topic("sub5/nolocal").qos(MqttQos.AT_LEAST_ONCE).payload("mine".getBytes(StandardCharsets.UTF_8)).send();
@@ -115,11 +115,11 @@ class SubscriptionTest {
   @Test
   void retainAsPublishedKeepsTheRetainFlagOnLiveMessagesOtherwiseItIsCleared() throws Exception {
     Mqtt5BlockingClient asPublished = hive("rap-yes");
-    asPublished.subscribeWith().topicFilter("sub5/rap").retainAsPublished(true).qos(MqttQos.AT_LEAST_ONCE).send();
     var rapGot = asPublished.publishes(MqttGlobalPublishFilter.ALL);
+    asPublished.subscribeWith().topicFilter("sub5/rap").retainAsPublished(true).qos(MqttQos.AT_LEAST_ONCE).send();
     Mqtt5BlockingClient plain = hive("rap-no");
-    plain.subscribeWith().topicFilter("sub5/rap").qos(MqttQos.AT_LEAST_ONCE).send();
     var plainGot = plain.publishes(MqttGlobalPublishFilter.ALL);
+    plain.subscribeWith().topicFilter("sub5/rap").qos(MqttQos.AT_LEAST_ONCE).send();
 
     hive("rap-pub").publishWith().topic("sub5/rap").retain(true).qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send();
 
@@ -158,8 +158,8 @@ class SubscriptionTest {
   void unsubscribeStopsDeliveryAndUnknownFiltersAreReportedAsNoSubscriptionExisted() throws Exception {
     Mqtt5BlockingClient sub = hive("unsub-5");
     sub.subscribeWith().topicFilter("sub5/unsub/a").qos(MqttQos.AT_LEAST_ONCE).send();
-    sub.subscribeWith().topicFilter("sub5/unsub/b").qos(MqttQos.AT_LEAST_ONCE).send();
     var got = sub.publishes(MqttGlobalPublishFilter.ALL);
+    sub.subscribeWith().topicFilter("sub5/unsub/b").qos(MqttQos.AT_LEAST_ONCE).send();
     Mqtt5BlockingClient pub = hive("unsub-5-pub");
 
     Mqtt5UnsubAck ack = sub.unsubscribeWith().addTopicFilter("sub5/unsub/a").addTopicFilter("sub5/unsub/never").send();

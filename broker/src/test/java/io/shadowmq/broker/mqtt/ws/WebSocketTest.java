@@ -53,8 +53,8 @@ class WebSocketTest {
   void pahoV311OverWebSocketReachesATcpSubscriberAndBack() throws Exception {
     Mqtt5BlockingClient tcp = clients.hive5("ws-tcp-peer");
     tcp.connect();
-    tcp.subscribeWith().topicFilter("ws/paho3/up").qos(MqttQos.AT_LEAST_ONCE).send();
     var tcpGot = tcp.publishes(MqttGlobalPublishFilter.ALL);
+    tcp.subscribeWith().topicFilter("ws/paho3/up").qos(MqttQos.AT_LEAST_ONCE).send();
     var paho = clients.track(new org.eclipse.paho.client.mqttv3.MqttClient(broker.wsUri(), "ws-paho3", new MemoryPersistence()));
     var inbox = PahoInbox.V3.of(paho);
     paho.connect(Clients.paho3Options(true));
@@ -93,8 +93,8 @@ class WebSocketTest {
   void hiveMqV5OverWebSocketWorksOnTheUsualPathAndOnAnyOther() throws Exception {
     Mqtt5BlockingClient onMqtt = hiveOverWebSocket("ws-hive-mqtt", "mqtt");
     onMqtt.connect();
-    onMqtt.subscribeWith().topicFilter("ws/hive/#").qos(MqttQos.EXACTLY_ONCE).send();
     var got = onMqtt.publishes(MqttGlobalPublishFilter.ALL);
+    onMqtt.subscribeWith().topicFilter("ws/hive/#").qos(MqttQos.EXACTLY_ONCE).send();
     Mqtt5BlockingClient onOther = hiveOverWebSocket("ws-hive-other", "devices/ws");
     onOther.connect();
 
