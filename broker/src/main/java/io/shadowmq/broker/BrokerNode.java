@@ -121,7 +121,7 @@ public final class BrokerNode implements AutoCloseable {
       ShadowStore shadowStore = storage != null ? storage.shadows() : new ShadowStoreInMemory();
       ShadowService shadows = ShadowService.start(vertx, shadowStore, config.shadowLimits(), eventLoops,
           config.shadowCacheSize, Clock.systemUTC(), registry).await(30, TimeUnit.SECONDS);
-      ShadowTopicAdapter shadowTopics = new ShadowTopicAdapter(shadows, broker::publish);
+      ShadowTopicAdapter shadowTopics = new ShadowTopicAdapter(shadows, broker::publish, broker.router().tree()::hasSubscribers);
       broker.shadows(shadowTopics);
       MethodCalls methods = new MethodCalls(vertx, broker.sessions(), metrics);
       broker.methods(methods);

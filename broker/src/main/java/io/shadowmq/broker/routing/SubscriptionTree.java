@@ -221,6 +221,35 @@ public final class SubscriptionTree {
     return null;
   }
 
+  /** Whether any subscription or shared group matches the topic name (without collecting them). */
+  public boolean hasSubscribers(String topic) {
+    return any(root, Topics.levels(topic), 0, !topic.isEmpty() && topic.charAt(0) == '$');
+  }
+
+  private static boolean any(Node node, String[] levels, int i, boolean dollar) {
+    if (i == levels.length) {
+      Node hash = node.child("#");
+      return occupied(node) || (hash != null && occupied(hash));
+    }
+    if (!(i == 0 && dollar)) {
+      Node hash = node.child("#");
+      if (hash != null && occupied(hash)) {
+        return true;
+      }
+      Node plus = node.child("+");
+      if (plus != null && any(plus, levels, i + 1, dollar)) {
+        return true;
+      }
+    }
+    Node exact = node.child(levels[i]);
+    return exact != null && any(exact, levels, i + 1, dollar);
+  }
+
+  private static boolean occupied(Node node) {
+    ConcurrentHashMap<Subscriber, Subscription> m = node.manySubs;
+    return node.subs.length > 0 || (m != null && !m.isEmpty()) || node.groups.length > 0;
+  }
+
   /** Collects every subscription and shared group whose filter matches the topic name. */
   public void match(String topic, MatchResult out) {
     String[] levels = Topics.levels(topic);

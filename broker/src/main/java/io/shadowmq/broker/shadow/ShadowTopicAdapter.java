@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 
 /**
@@ -32,11 +33,16 @@ public final class ShadowTopicAdapter implements ShadowReplies {
 
   private final ShadowService service;
   private final ToIntFunction<Message> publish;
+  private final Predicate<String> subscribed;
 
-  /** @param publish the broker's publish: routes a message to its subscribers */
-  public ShadowTopicAdapter(ShadowService service, ToIntFunction<Message> publish) {
+  /**
+   * @param publish    the broker's publish: routes a message to its subscribers
+   * @param subscribed whether a topic has any subscriber now: replies nobody listens to are not encoded
+   */
+  public ShadowTopicAdapter(ShadowService service, ToIntFunction<Message> publish, Predicate<String> subscribed) {
     this.service = service;
     this.publish = publish;
+    this.subscribed = subscribed;
   }
 
   /**
@@ -93,13 +99,18 @@ public final class ShadowTopicAdapter implements ShadowReplies {
   private void publishReplies(ShadowTopics.Request request, ShadowOutcome outcome, String responseTopic,
                               byte[] correlation) {
     for (ShadowReply reply : outcome.replies()) {
+      byte[] encoded = null; // each reply is encoded once, and only if someone is to get it
       for (String topic : ShadowTopics.replyTopics(request, reply.kind())) {
-        publish.applyAsInt(message(topic, reply.body(), PacketProperties.NONE));
+        if (subscribed.test(topic)) {
+          encoded = encoded != null ? encoded : reply.body().toBuffer().getBytes();
+          publish.applyAsInt(new Message(topic, encoded, REPLY_QOS, false, PacketProperties.NONE, 0, null));
+        }
       }
       if (responseTopic != null && reply.kind().isAnswer()) {
         PacketProperties props = new PacketProperties();
         props.correlationData = correlation;
-        publish.applyAsInt(message(responseTopic, reply.body(), props));
+        encoded = encoded != null ? encoded : reply.body().toBuffer().getBytes();
+        publish.applyAsInt(new Message(responseTopic, encoded, REPLY_QOS, false, props, 0, null));
       }
     }
   }

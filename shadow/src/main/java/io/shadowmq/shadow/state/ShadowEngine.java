@@ -115,13 +115,16 @@ public final class ShadowEngine {
     if (delta != null) {
       replies.add(new ShadowReply(ShadowReply.Kind.DELTA, delta));
     }
-    JsonObject documents = new JsonObject();
-    if (existed) {
-      documents.put("previous", document(current));
-    }
-    documents.put("current", document(next)).put("timestamp", now);
-    putToken(documents, body.clientToken);
-    replies.add(new ShadowReply(ShadowReply.Kind.DOCUMENTS, documents));
+    String clientToken = body.clientToken;
+    replies.add(ShadowReply.lazy(ShadowReply.Kind.DOCUMENTS, () -> {
+      JsonObject documents = new JsonObject();
+      if (existed) {
+        documents.put("previous", document(current));
+      }
+      documents.put("current", document(next)).put("timestamp", now);
+      putToken(documents, clientToken);
+      return documents;
+    }));
     return new ShadowOutcome(request, List.copyOf(replies), next);
   }
 
