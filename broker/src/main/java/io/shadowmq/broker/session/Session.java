@@ -1,8 +1,6 @@
 package io.shadowmq.broker.session;
 
-import io.shadowmq.broker.codec.ReasonCode;
 import io.shadowmq.broker.loop.BrokerLoop;
-import io.shadowmq.broker.metrics.BrokerMetrics.Drop;
 import io.shadowmq.broker.routing.Delivery;
 import io.shadowmq.broker.routing.Message;
 import io.shadowmq.broker.routing.Subscriber;
@@ -48,6 +46,7 @@ public final class Session implements Subscriber {
   private long expirySeconds;
   private final Map<String, Subscription> subscriptions = new HashMap<>(4);
   private final Outbox outbox = new Outbox();
+  private final OutboundFlow flow;
   private final IncomingQos2 incomingQos2;
   private ScheduledFuture<?> expiryTimer;
   private final PendingWill pendingWill;
@@ -61,6 +60,7 @@ public final class Session implements Subscriber {
     this.clientId = clientId;
     this.mailbox = new SessionMailbox(owner, this::deliver);
     this.registry = registry;
+    this.flow = new OutboundFlow(outbox, registry, clientId);
     this.pendingWill = new PendingWill(registry::publishWill);
     this.incomingQos2 = new IncomingQos2(clientId, journal(registry, expirySeconds));
     this.expirySeconds = expirySeconds;
@@ -120,112 +120,38 @@ public final class Session implements Subscriber {
 
   /** Delivers on the owner loop: sends now, queues, or drops, as the connection and limits allow. */
   private void deliver(Delivery d) {
-    if (ended) {
-      return;
-    }
-    Message m = d.message();
-    if (m.isExpired(System.currentTimeMillis())) {
-      registry.metrics().dropped(Drop.EXPIRED);
-      return;
-    }
-    // A connection that is closing (DISCONNECT sent, socket not yet gone) counts as offline:
-    // nothing may follow a DISCONNECT on the wire (MQTT-3.14.4-1).
-    ClientLink l = link != null && link.isOpen() ? link : null;
-    if (d.qos() == 0) {
-      if (l == null) {
-        registry.metrics().dropped(Drop.QOS0_OFFLINE);
-      } else if (!l.isWritable()) {
-        registry.metrics().dropped(Drop.SLOW_CONSUMER);
-      } else if (l.sendPublish(d, 0, false)) {
-        registry.metrics().sent(0);
-      } else {
-        registry.metrics().dropped(Drop.TOO_LARGE_FOR_CLIENT);
-      }
-      return;
-    }
-    if (l != null && !outbox.hasQueued() && outbox.inflightCount() < window(l) && l.isWritable()) {
-      send(l, d);
-    } else {
-      enqueue(d);
+    if (!ended) {
+      flow.deliver(liveLink(), d);
     }
   }
 
-  private int window(ClientLink l) {
-    return Math.min(registry.settings().maxInflight(), l.receiveMaximum());
-  }
-
-  private void send(ClientLink l, Delivery d) {
-    sent(l, outbox.startFlight(d));
-  }
-
-  private void sent(ClientLink l, Outbox.Entry e) {
-    if (l.sendPublish(e.delivery, e.packetId, false)) {
-      registry.metrics().sent(e.delivery.qos());
-    } else {
-      outbox.remove(e.packetId);
-      registry.metrics().dropped(Drop.TOO_LARGE_FOR_CLIENT);
-    }
-  }
-
-  private void enqueue(Delivery d) {
-    Delivery dropped = outbox.enqueue(d, registry.settings().maxQueuedMessages(), registry.settings().dropOldest());
-    if (dropped != null) {
-      registry.metrics().dropped(Drop.QUEUE_FULL);
-      SessionRegistry.LOG.debug("queue of {} is full: dropped a message on {}", clientId, dropped.message().topic());
-    }
+  /**
+   * The attached connection, or null: a connection that is closing (DISCONNECT sent, socket not yet
+   * gone) counts as offline, since nothing may follow a DISCONNECT on the wire (MQTT-3.14.4-1).
+   */
+  private ClientLink liveLink() {
+    ClientLink l = link;
+    return l != null && l.isOpen() ? l : null;
   }
 
   /** Sends queued messages while the window and the connection allow. */
   public void drainQueue() {
-    ClientLink l = link;
-    if (l == null || !l.isOpen()) {
-      return;
-    }
-    long now = System.currentTimeMillis();
-    while (outbox.hasQueued() && outbox.inflightCount() < window(l) && l.isWritable()) {
-      Outbox.Entry e = outbox.poll();
-      if (e.delivery.message().isExpired(now)) {
-        outbox.discard(e);
-        registry.metrics().dropped(Drop.EXPIRED);
-        continue;
-      }
-      sent(l, outbox.startFlight(e));
-    }
+    flow.drain(liveLink());
   }
 
   // ---- acknowledgements from the client, on the owner loop -------------------------------------
 
   public void onPubAck(int packetId) {
-    Outbox.Entry f = outbox.get(packetId);
-    if (f != null && !f.released) {
-      outbox.remove(packetId);
-      drainQueue();
-    }
+    flow.onPubAck(liveLink(), packetId);
   }
 
   /** Returns the reason code for the PUBREL to send, or -1 when there is nothing to release. */
   public int onPubRec(int packetId, int reasonCode) {
-    Outbox.Entry f = outbox.get(packetId);
-    if (f == null) {
-      return ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
-    }
-    if (ReasonCode.isError(reasonCode)) {
-      outbox.remove(packetId); // the receiver refused it: the flow ends here (MQTT-4.3.3)
-      drainQueue();
-      return -1;
-    }
-    if (!f.released) {
-      outbox.release(f);
-    }
-    return ReasonCode.SUCCESS;
+    return flow.onPubRec(liveLink(), packetId, reasonCode);
   }
 
   public void onPubComp(int packetId) {
-    Outbox.Entry f = outbox.get(packetId);
-    if (f != null && f.released) {
-      outbox.remove(packetId);
-      drainQueue();
-    }
+    flow.onPubComp(liveLink(), packetId);
   }
 
   /** The incoming QoS 2 packet ids awaiting release. */
@@ -304,17 +230,7 @@ public final class Session implements Subscriber {
     if (isPersistent()) {
       journal.saveSession(clientId, expirySeconds, 0);
     }
-    for (Outbox.Entry f : outbox.inflight()) {
-      if (f.released) {
-        newLink.sendPubRel(f.packetId);
-      } else if (newLink.sendPublish(f.delivery, f.packetId, true)) {
-        registry.metrics().sent(f.delivery.qos());
-      } else {
-        outbox.remove(f.packetId); // too large for this connection's Maximum Packet Size
-        registry.metrics().dropped(Drop.TOO_LARGE_FOR_CLIENT);
-      }
-    }
-    drainQueue();
+    flow.resend(newLink);
   }
 
   /**
@@ -424,7 +340,7 @@ public final class Session implements Subscriber {
    * message's. Owner loop only. False when the client is not connected or has no such subscription.
    */
   boolean deliverDirect(Message message) {
-    if (link == null || !link.isOpen()) {
+    if (liveLink() == null) {
       return false;
     }
     for (Subscription sub : subscriptions.values()) {
