@@ -6,6 +6,9 @@ import io.shadowmq.shadow.admin.AdminTokenStore;
 import io.shadowmq.shadow.admin.AdminTokenStorePg;
 import io.shadowmq.shadow.device.DeviceStore;
 import io.shadowmq.shadow.device.DeviceStorePg;
+import io.shadowmq.shadow.firmware.LinkSecretStorePg;
+import io.shadowmq.shadow.firmware.ReleaseStore;
+import io.shadowmq.shadow.firmware.ReleaseStorePg;
 import io.shadowmq.shadow.group.GroupStore;
 import io.shadowmq.shadow.group.GroupStorePg;
 import io.vertx.core.Future;
@@ -22,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The node's storage: PostgreSQL (embedded in the data directory, or external), its schema brought
  * up to date, one shared connection pool, and the stores on it (retained messages, sessions,
- * shadows, the device registry, device groups, admin tokens). Reconnects by itself after an outage.
+ * shadows, the device registry, device groups, admin tokens, firmware releases and download link keys). Reconnects by itself after an outage.
  */
 public final class Storage implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Storage.class);
@@ -46,6 +49,8 @@ public final class Storage implements AutoCloseable {
   private final DeviceStorePg devices;
   private final AdminTokenStorePg adminTokens;
   private final GroupStorePg groups;
+  private final ReleaseStorePg releases;
+  private final LinkSecretStorePg linkSecrets;
   private final PostgresConfig config;
   private volatile boolean reachable = true;
   private final long probeTimer;
@@ -63,6 +68,8 @@ public final class Storage implements AutoCloseable {
     this.devices = new DeviceStorePg(pool);
     this.adminTokens = new AdminTokenStorePg(pool);
     this.groups = new GroupStorePg(pool);
+    this.releases = new ReleaseStorePg(pool);
+    this.linkSecrets = new LinkSecretStorePg(pool);
     Gauge.builder("shadowmq.storage.up", () -> isReady() ? 1 : 0)
         .description("1 while PostgreSQL answers and writes succeed").register(registry);
     this.probeTimer = vertx.setPeriodic(2000, id -> probe());
@@ -134,6 +141,16 @@ public final class Storage implements AutoCloseable {
   /** Device groups (tag selectors). */
   public GroupStore groups() {
     return groups;
+  }
+
+  /** Firmware releases and their artifacts' bytes. */
+  public ReleaseStore releases() {
+    return releases;
+  }
+
+  /** The keys of pre-signed download links. */
+  public LinkSecretStorePg linkSecrets() {
+    return linkSecrets;
   }
 
   public AdminTokenStore adminTokens() {
