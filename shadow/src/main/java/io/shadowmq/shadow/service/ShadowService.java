@@ -44,10 +44,12 @@ public final class ShadowService {
   private final ConcurrentHashMap<String, Counter> rejected = new ConcurrentHashMap<>();
   private final Timer[] latency;
   private final ShadowStore store;
+  private final ShadowChanges changes;
 
   private ShadowService(Vertx vertx, List<ShadowShard> shards, String deploymentId, MeterRegistry registry,
-                        ShadowStore store) {
+                        ShadowStore store, ShadowChanges changes) {
     this.vertx = vertx;
+    this.changes = changes;
     this.store = store;
     this.shards = shards;
     this.deploymentId = deploymentId;
@@ -76,8 +78,11 @@ public final class ShadowService {
     private final int cacheSize;
     private final Clock clock;
     private final List<ShadowShard> sink;
+    private final ShadowChanges changes;
 
-    ShardVerticle(ShadowEngine engine, ShadowStore store, int cacheSize, Clock clock, List<ShadowShard> sink) {
+    ShardVerticle(ShadowEngine engine, ShadowStore store, int cacheSize, Clock clock, List<ShadowShard> sink,
+                  ShadowChanges changes) {
+      this.changes = changes;
       this.engine = engine;
       this.store = store;
       this.cacheSize = cacheSize;
@@ -87,7 +92,7 @@ public final class ShadowService {
 
     @Override
     public Future<?> start() {
-      sink.add(new ShadowShard(context, engine, store, cacheSize, clock, System::nanoTime));
+      sink.add(new ShadowShard(context, engine, store, cacheSize, clock, System::nanoTime, changes));
       return Future.succeededFuture();
     }
   }
@@ -102,9 +107,10 @@ public final class ShadowService {
     List<ShadowShard> created = new CopyOnWriteArrayList<>();
     int perShard = Math.max(1, cacheSize / shards);
     ShadowEngine engine = new ShadowEngine(limits); // stateless: the shards share it
-    return vertx.deployVerticle(() -> new ShardVerticle(engine, store, perShard, clock, created),
+    ShadowChanges changes = new ShadowChanges();
+    return vertx.deployVerticle(() -> new ShardVerticle(engine, store, perShard, clock, created, changes),
             new DeploymentOptions().setInstances(shards))
-        .map(id -> new ShadowService(vertx, List.copyOf(created), id, registry, store));
+        .map(id -> new ShadowService(vertx, List.copyOf(created), id, registry, store, changes));
   }
 
   /** Serves a request; the future completes after the change (if any) is committed, on the thing's shard. */
@@ -128,6 +134,11 @@ public final class ShadowService {
   /** The names of a thing's named shadows that exist, in name order (read from the store: changes are committed). */
   public Future<List<String>> names(String thing) {
     return store.names(thing);
+  }
+
+  /** Where to listen for committed changes. */
+  public ShadowChanges changes() {
+    return changes;
   }
 
   /** Stops the shards; requests still in flight complete. */

@@ -53,12 +53,14 @@ final class ShadowShard {
   private final Clock clock;
   private final LongSupplier nanoTime;
   private final int cacheSize;
+  private final ShadowChanges changes;
   private final LinkedHashMap<ShadowKey, Slot> slots = new LinkedHashMap<>(256, 0.75f, true);
   private final LinkedHashMap<String, TokenBucket> rates;
 
   ShadowShard(Context context, ShadowEngine engine, ShadowStore store, int cacheSize, Clock clock,
-              LongSupplier nanoTime) {
+              LongSupplier nanoTime, ShadowChanges changes) {
     this.context = context;
+    this.changes = changes;
     this.engine = engine;
     this.store = store;
     this.cacheSize = cacheSize;
@@ -98,6 +100,7 @@ final class ShadowShard {
           return store.save(request.key(), outcome.next())
               .map(v -> {
                 slot.shadow = outcome.next();
+                changes.fire(request.key(), shadow, outcome.next());
                 return outcome;
               })
               .recover(failure -> {

@@ -11,6 +11,8 @@ import io.shadowmq.shadow.firmware.ReleaseStore;
 import io.shadowmq.shadow.firmware.ReleaseStorePg;
 import io.shadowmq.shadow.group.GroupStore;
 import io.shadowmq.shadow.group.GroupStorePg;
+import io.shadowmq.shadow.rollout.ExecutionStorePg;
+import io.shadowmq.shadow.rollout.RolloutStorePg;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -51,6 +53,8 @@ public final class Storage implements AutoCloseable {
   private final GroupStorePg groups;
   private final ReleaseStorePg releases;
   private final LinkSecretStorePg linkSecrets;
+  private final RolloutStorePg rollouts;
+  private final ExecutionStorePg executions;
   private final PostgresConfig config;
   private volatile boolean reachable = true;
   private final long probeTimer;
@@ -70,6 +74,8 @@ public final class Storage implements AutoCloseable {
     this.groups = new GroupStorePg(pool);
     this.releases = new ReleaseStorePg(pool);
     this.linkSecrets = new LinkSecretStorePg(pool);
+    this.rollouts = new RolloutStorePg(pool);
+    this.executions = new ExecutionStorePg(vertx, pool, options.queueCapacity(), registry);
     Gauge.builder("shadowmq.storage.up", () -> isReady() ? 1 : 0)
         .description("1 while PostgreSQL answers and writes succeed").register(registry);
     this.probeTimer = vertx.setPeriodic(2000, id -> probe());
@@ -151,6 +157,16 @@ public final class Storage implements AutoCloseable {
   /** The keys of pre-signed download links. */
   public LinkSecretStorePg linkSecrets() {
     return linkSecrets;
+  }
+
+  /** Firmware rollouts. */
+  public RolloutStorePg rollouts() {
+    return rollouts;
+  }
+
+  /** Rollout executions (one device's part of a rollout). */
+  public ExecutionStorePg executions() {
+    return executions;
   }
 
   public AdminTokenStore adminTokens() {

@@ -1,0 +1,95 @@
+package io.shadowmq.shadow.rollout;
+
+import io.shadowmq.shadow.firmware.Artifact;
+import io.shadowmq.shadow.firmware.Release;
+import io.shadowmq.shadow.port.DeviceGateway;
+import io.shadowmq.shadow.port.MethodCall;
+import io.shadowmq.shadow.port.MethodResult;
+import io.shadowmq.shadow.port.ShadowReplies;
+import io.shadowmq.shadow.service.ShadowService;
+import io.shadowmq.shadow.state.ShadowKey;
+import io.shadowmq.shadow.state.ShadowOperation;
+import io.shadowmq.shadow.state.ShadowRequest;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * How the engine tells a device what to run: through its desired shadow state (shadow mode:
+ * {@code desired.firmware = {version, rolloutId, artifacts: [{name, url, sha256, size}]}}, trimmed to
+ * {@code {version}} after success) or the {@code firmwareUpdate} direct method (method mode:
+ * {@code {"fwPackageUri": url}}). Shadow changes are made like any other update, so the device gets
+ * its delta at once or when it comes back.
+ */
+public final class FirmwareDelivery {
+  /** The direct method of method mode. */
+  public static final String METHOD = "firmwareUpdate";
+  private static final Duration METHOD_TIMEOUT = Duration.ofSeconds(30);
+
+  private final ShadowService shadows;
+  private final ShadowReplies replies;
+  private final DeviceGateway gateway;
+  private final DownloadLinks links;
+
+  public FirmwareDelivery(ShadowService shadows, ShadowReplies replies, DeviceGateway gateway, DownloadLinks links) {
+    this.shadows = shadows;
+    this.replies = replies;
+    this.gateway = gateway;
+    this.links = links;
+  }
+
+  /** The desired firmware object for a device: the release's version and artifacts with links valid until {@code expires}. */
+  public JsonObject instruction(Release release, String rolloutId, String device, Instant expires) {
+    JsonArray artifacts = new JsonArray();
+    for (Artifact a : release.artifacts()) {
+      artifacts.add(new JsonObject().put("name", a.name()).put("url", links.mint(a.id(), device, expires))
+          .put("sha256", a.sha256()).put("size", a.size()));
+    }
+    return new JsonObject().put("version", release.version()).put("rolloutId", rolloutId).put("artifacts", artifacts);
+  }
+
+  /** Shadow mode: sets {@code desired.firmware}; true when the shadow took it. */
+  public Future<Boolean> desire(String device, JsonObject firmware) {
+    return update(device, new JsonObject().put("firmware", firmware));
+  }
+
+  /** After success: {@code desired.firmware} keeps only its version, so the device's delta empties. */
+  public Future<Boolean> trim(String device) {
+    return update(device, new JsonObject().put("firmware",
+        new JsonObject().putNull("rolloutId").putNull("artifacts")));
+  }
+
+  /** Removes {@code desired.firmware} (a canceled execution the device had not started). */
+  public Future<Boolean> clear(String device) {
+    return update(device, new JsonObject().putNull("firmware"));
+  }
+
+  /**
+   * Method mode: invokes {@code firmwareUpdate} with the first artifact's link. The future tells
+   * how the device answered (offline and timeout included); it never fails.
+   */
+  public Future<MethodResult> invoke(Release release, String device, Instant expires) {
+    if (release.artifacts().isEmpty()) {
+      return Future.succeededFuture(MethodResult.answered(400, new byte[0]));
+    }
+    Artifact a = release.artifacts().get(0);
+    byte[] body = new JsonObject().put("fwPackageUri", links.mint(a.id(), device, expires)).toBuffer().getBytes();
+    return gateway.invoke(new MethodCall(device, METHOD, body, METHOD_TIMEOUT)).otherwise(MethodResult.offline());
+  }
+
+  private Future<Boolean> update(String device, JsonObject desired) {
+    byte[] payload = new JsonObject().put("state", new JsonObject().put("desired", desired)).encode()
+        .getBytes(StandardCharsets.UTF_8);
+    return shadows.handle(new ShadowRequest(ShadowKey.classic(device), ShadowOperation.UPDATE, payload))
+        .map(outcome -> {
+          if (outcome.isAccepted()) {
+            replies.publish(outcome);
+          }
+          return outcome.isAccepted();
+        });
+  }
+}
