@@ -6,6 +6,7 @@ import io.shadowmq.shadow.admin.AdminTokenStore;
 import io.shadowmq.shadow.admin.AdminTokenStorePg;
 import io.shadowmq.shadow.device.DeviceStore;
 import io.shadowmq.shadow.device.DeviceStorePg;
+import io.shadowmq.shadow.firmware.FirmwareReportsPg;
 import io.shadowmq.shadow.firmware.LinkSecretStorePg;
 import io.shadowmq.shadow.firmware.ReleaseStore;
 import io.shadowmq.shadow.firmware.ReleaseStorePg;
@@ -51,6 +52,7 @@ public final class Storage implements AutoCloseable {
   private final GroupStorePg groups;
   private final ReleaseStorePg releases;
   private final LinkSecretStorePg linkSecrets;
+  private final FirmwareReportsPg firmwareReports;
   private final PostgresConfig config;
   private volatile boolean reachable = true;
   private final long probeTimer;
@@ -70,6 +72,7 @@ public final class Storage implements AutoCloseable {
     this.groups = new GroupStorePg(pool);
     this.releases = new ReleaseStorePg(pool);
     this.linkSecrets = new LinkSecretStorePg(pool);
+    this.firmwareReports = new FirmwareReportsPg(pool);
     Gauge.builder("shadowmq.storage.up", () -> isReady() ? 1 : 0)
         .description("1 while PostgreSQL answers and writes succeed").register(registry);
     this.probeTimer = vertx.setPeriodic(2000, id -> probe());
@@ -151,6 +154,11 @@ public final class Storage implements AutoCloseable {
   /** The keys of pre-signed download links. */
   public LinkSecretStorePg linkSecrets() {
     return linkSecrets;
+  }
+
+  /** What devices report about their firmware, for compliance. */
+  public FirmwareReportsPg firmwareReports() {
+    return firmwareReports;
   }
 
   public AdminTokenStore adminTokens() {
