@@ -14,7 +14,8 @@ import java.io.UncheckedIOException;
 /**
  * The process's HTTP face, as one vertx-web router for the broker to serve: the admin REST API
  * under {@code /api/v1} (bearer tokens), its OpenAPI description at {@code /openapi.yaml},
- * Prometheus metrics at {@code /metrics} and the health probes under {@code /health}.
+ * Prometheus metrics at {@code /metrics}, the health probes under {@code /health} and device
+ * downloads of firmware artifacts under {@code /dl} (authorized by their pre-signed links).
  * {@code /console/} is left for the web console.
  */
 public final class AdminApi {
@@ -35,6 +36,8 @@ public final class AdminApi {
     root.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml")
         .end(openapi));
 
+    new ArtifactDownloads(ports.firmware()).mount(root);
+
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
     DevicePages pages = ports.devices() == null ? null
         : new DevicePages(ports.devices(), ports.clients(), ports.gateway());
@@ -51,6 +54,9 @@ public final class AdminApi {
     messages.mountRetained(api);
     messages.mountPublish(api, body);
     new TokenRoutes(ports.tokens()).mount(api, body);
+    new ReleaseRoutes(ports.firmware()).mount(api, body);
+    new ArtifactUploads(ports.firmware()).mount(api);
+    new ComplianceRoutes(ports.firmware()).mount(api);
     api.route().last().handler(ctx -> ctx.fail(ApiError.notFound("not_found", "no resource "
         + ctx.request().path())));
     api.route().failureHandler(new ApiFailureHandler());

@@ -19,9 +19,10 @@ import io.shadowmq.shadow.service.ShadowService;
  * @param devices the device registry, or null without storage ({@code --in-memory}: 503 on its routes)
  * @param groups  device groups, or null without storage
  * @param metrics the registry {@code /metrics} serves
+ * @param firmware releases, artifacts, links and compliance, or null without storage
  */
 public record AdminPorts(AdminTokens tokens, DeviceStore devices, GroupStore groups, ShadowService shadows,
                          ShadowReplies shadowReplies, ClientDirectory clients, DeviceGateway gateway,
                          RetainedAccess retained, Publisher publisher, NodeHealth health,
-                         PrometheusMeterRegistry metrics) {
+                         PrometheusMeterRegistry metrics, FirmwarePorts firmware) {
 }

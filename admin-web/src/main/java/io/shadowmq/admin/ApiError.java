@@ -4,12 +4,13 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A request the API refuses, with its HTTP status, a stable machine-readable code and a message for
- * people; sent as {@code {"error": {"code", "message", "field"?}}}. No stack trace is kept or sent.
+ * people; sent as {@code {"error": {"code", "message", "field"?, "reason"?}}}. No stack trace is kept or sent.
  */
 public final class ApiError extends RuntimeException {
   private final int status;
   private final String code;
   private final String field;
+  private String reason;
 
   public ApiError(int status, String code, String message) {
     this(status, code, message, null);
@@ -35,6 +36,13 @@ public final class ApiError extends RuntimeException {
     return new ApiError(409, code, message);
   }
 
+  /** 403 for a download link that is not good (the reason: expired, bad-signature). */
+  public static ApiError linkRefused(String reason, String message) {
+    ApiError e = new ApiError(403, "link_refused", message);
+    e.reason = reason;
+    return e;
+  }
+
   public int status() {
     return status;
   }
@@ -47,6 +55,9 @@ public final class ApiError extends RuntimeException {
     JsonObject error = new JsonObject().put("code", code).put("message", getMessage());
     if (field != null) {
       error.put("field", field);
+    }
+    if (reason != null) {
+      error.put("reason", reason);
     }
     return new JsonObject().put("error", error);
   }

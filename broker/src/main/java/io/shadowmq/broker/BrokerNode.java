@@ -85,6 +85,7 @@ public final class BrokerNode implements AutoCloseable {
     MqttSettings settings = config.mqttSettings();
     Files.createDirectories(config.dataDir);
     config.tlsConfigured(); // checks the TLS options before anything starts
+    config.checkFirmwareOptions();
     NodeMeters.prepare(registry);
 
     int eventLoops = config.eventLoops > 0 ? config.eventLoops : Runtime.getRuntime().availableProcessors();

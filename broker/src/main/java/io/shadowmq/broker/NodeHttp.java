@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shadowmq.admin.AdminApi;
 import io.shadowmq.admin.AdminPorts;
+import io.shadowmq.admin.FirmwarePorts;
 import io.shadowmq.broker.config.BrokerConfig;
 import io.shadowmq.broker.http.AdminHttpServer;
 import io.shadowmq.broker.loop.BrokerLoops;
@@ -13,13 +14,20 @@ import io.shadowmq.broker.ports.BrokerPublisher;
 import io.shadowmq.broker.ports.ConnectedClients;
 import io.shadowmq.broker.ports.NodeHealthCheck;
 import io.shadowmq.broker.ports.RetainedView;
+import io.shadowmq.shadow.firmware.NoRolloutEngine;
+import io.shadowmq.shadow.firmware.PresignedUrls;
 import io.shadowmq.shadow.port.ShadowReplies;
 import io.shadowmq.shadow.service.ShadowService;
 import io.shadowmq.shadow.store.Storage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +36,10 @@ import java.util.concurrent.TimeUnit;
  * (so the same secure-by-default rule applies), HTTPS with the TLS certificate when there is one.
  */
 public final class NodeHttp {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeHttp.class);
+  /** How often the download link keys are re-read, to follow a rotation made through another node. */
+  private static final long LINK_KEY_REFRESH_MILLIS = 60_000;
+
   /** What the HTTP side is built from. */
   record Parts(MqttBroker broker, Storage storage, NodeSecurity security, ShadowService shadows,
                ShadowReplies shadowReplies, MethodCalls methods, BrokerLoops loops, MeterRegistry registry) {
@@ -36,12 +48,14 @@ public final class NodeHttp {
   private final Vertx vertx;
   private final AdminHttpServer server;
   private final String deploymentId;
+  private final long linkKeyTimer;
   private volatile boolean stopping;
 
-  private NodeHttp(Vertx vertx, AdminHttpServer server, String deploymentId) {
+  private NodeHttp(Vertx vertx, AdminHttpServer server, String deploymentId, long linkKeyTimer) {
     this.vertx = vertx;
     this.server = server;
     this.deploymentId = deploymentId;
+    this.linkKeyTimer = linkKeyTimer;
   }
 
   /** Binds the HTTP port (blocking, at start-up); null when {@code --http-port} is negative. */
@@ -57,12 +71,50 @@ public final class NodeHttp {
         parts.shadows(), parts.shadowReplies(), clients, clients,
         new RetainedView(parts.broker().retained(), parts.broker().settings()), new BrokerPublisher(parts.broker()),
         new NodeHealthCheck(parts.loops().all(), () -> self[0] != null && !self[0].stopping, storage),
-        parts.registry() instanceof PrometheusMeterRegistry prometheus ? prometheus : null);
+        parts.registry() instanceof PrometheusMeterRegistry prometheus ? prometheus : null,
+        firmware(vertx, config, host, storage, parts.registry(), self, parts.security().tls != null));
     Router router = AdminApi.router(vertx, ports);
     AdminHttpServer server = new AdminHttpServer(router, host, config.httpPort, parts.security().tls);
     String id = vertx.deployVerticle(server).await(30, TimeUnit.SECONDS);
-    self[0] = new NodeHttp(vertx, server, id);
+    long timer = -1;
+    if (ports.firmware() != null) {
+      FirmwarePorts firmware = ports.firmware();
+      timer = vertx.setPeriodic(LINK_KEY_REFRESH_MILLIS, t -> firmware.linkSecrets().load()
+          .onSuccess(firmware.links()::secrets)
+          .onFailure(e -> LOG.warn("could not re-read the download link keys: {}", e.toString())));
+    }
+    self[0] = new NodeHttp(vertx, server, id, timer);
+    if (ports.firmware() != null) {
+      LOG.info("firmware download links start with {}{}", ports.firmware().links().mint("", "", java.time.Instant.EPOCH)
+          .replaceFirst("/dl/.*$", ""), config.publicUrl() == null ? " (set --public-url if devices reach this node "
+          + "at another address)" : "");
+    }
     return self[0];
+  }
+
+  /**
+   * Releases, links and compliance on the node's storage, or null without storage. The links'
+   * base is {@code --public-url}, else this HTTP listener's own address, read once it is bound.
+   */
+  private static FirmwarePorts firmware(Vertx vertx, BrokerConfig config, String host, Storage storage,
+                                        MeterRegistry registry, NodeHttp[] self, boolean secure) throws Exception {
+    if (storage == null) {
+      return null;
+    }
+    String configured = config.publicUrl();
+    String ownHost = ownAddress(host);
+    PresignedUrls links = new PresignedUrls(() -> configured != null ? configured
+        : (secure ? "https://" : "http://") + ownHost + ":" + self[0].port(), Clock.systemUTC(),
+        storage.linkSecrets().load().await(30, TimeUnit.SECONDS));
+    return new FirmwarePorts(storage.releases(), new NoRolloutEngine(), links, storage.linkSecrets(),
+        storage.firmwareReports(), config.maxArtifactSize, config.maxConcurrentDownloads, registry);
+  }
+
+  /** The bind address as a URL host: a wildcard address becomes this machine's name. */
+  private static String ownAddress(String host) throws UnknownHostException {
+    InetAddress address = InetAddress.getByName(host);
+    String name = address.isAnyLocalAddress() ? InetAddress.getLocalHost().getHostName() : host;
+    return name.contains(":") ? "[" + name + "]" : name;
   }
 
   /** The bound port. */
@@ -82,6 +134,9 @@ public final class NodeHttp {
 
   /** Stops accepting HTTP requests. */
   Future<Void> stop() {
+    if (linkKeyTimer >= 0) {
+      vertx.cancelTimer(linkKeyTimer);
+    }
     return vertx.undeploy(deploymentId);
   }
 }

@@ -30,6 +30,21 @@ public final class BrokerConfig {
           + "-1 turns it off. Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_HTTP_PORT.")
   public int httpPort;
 
+  @Option(names = "--public-url", paramLabel = "URL",
+      description = "The base URL devices reach the HTTP port at (https://fw.example.com), used in firmware download "
+          + "links. Default: the HTTP listener's own address. Env: SHADOWMQ_PUBLIC_URL.")
+  public String publicUrl;
+
+  @Option(names = "--max-artifact-size", defaultValue = "1073741824", paramLabel = "BYTES",
+      description = "Largest firmware artifact an upload may store (413 past it). Default: ${DEFAULT-VALUE}. "
+          + "Env: SHADOWMQ_MAX_ARTIFACT_SIZE.")
+  public long maxArtifactSize;
+
+  @Option(names = "--max-concurrent-downloads", defaultValue = "64", paramLabel = "N",
+      description = "Firmware downloads this node serves at once; past it devices get 503 with Retry-After. "
+          + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_MAX_CONCURRENT_DOWNLOADS.")
+  public int maxConcurrentDownloads;
+
   @Option(names = "--mqtts-port", paramLabel = "PORT",
       description = "MQTT over TLS; 0 picks a free port, -1 turns it off. Default: 8883 when --tls-cert is given. "
           + "Env: SHADOWMQ_MQTTS_PORT.")
@@ -247,6 +262,36 @@ public final class BrokerConfig {
       throw new IllegalArgumentException("--tls-client-auth must be required or optional, not " + tlsClientAuth);
     }
     return tlsCert != null;
+  }
+
+  /** The --public-url without a trailing slash, or null; refuses one that is not an absolute http(s) URL. */
+  public String publicUrl() {
+    if (publicUrl == null || publicUrl.isBlank()) {
+      return null;
+    }
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(publicUrl.trim());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("--public-url is not a URL: " + publicUrl);
+    }
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+        || uri.getQuery() != null || uri.getFragment() != null) {
+      throw new IllegalArgumentException("--public-url must be an absolute http:// or https:// URL without query, "
+          + "not " + publicUrl);
+    }
+    return publicUrl.trim().replaceAll("/+$", "");
+  }
+
+  /** Checks the firmware options. */
+  public void checkFirmwareOptions() {
+    publicUrl();
+    if (maxArtifactSize < 1) {
+      throw new IllegalArgumentException("--max-artifact-size must be at least 1");
+    }
+    if (maxConcurrentDownloads < 1) {
+      throw new IllegalArgumentException("--max-concurrent-downloads must be at least 1");
+    }
   }
 
   /** The shadow limits these options describe. */

@@ -76,6 +76,21 @@ final class ApiClient implements AutoCloseable {
     return send("DELETE", path, null);
   }
 
+  /** Sends a body of bytes as it is published (a file upload), with extra headers. */
+  Response send(String method, String path, HttpRequest.BodyPublisher body, Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
+        .method(method, body);
+    headers.forEach(b::header);
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    Response response = new Response(r.statusCode(), r.body(), r.headers());
+    checkAgainstContract(method, URI.create(base + path).getPath(), response);
+    return response;
+  }
+
   /** Sends a raw body (for malformed JSON). */
   Response send(String method, String path, String body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))

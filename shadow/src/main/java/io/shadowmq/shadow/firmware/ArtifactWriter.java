@@ -35,6 +35,7 @@ final class ArtifactWriter {
   private Buffer pending = Buffer.buffer();
   private long size;
   private int nextSeq;
+  private boolean ready; // the transaction is open and the artifact's row inserted
   private boolean writing;
   private boolean ended;
 
@@ -72,7 +73,13 @@ final class ArtifactWriter {
         })
         .compose(rows -> rows.size() == 0 ? Future.failedFuture(new ReleaseStore.ReleaseNotFoundException(
             artifact.releaseId())) : insertArtifactRow())
-        .onSuccess(v -> body.resume())
+        .onSuccess(v -> {
+          ready = true;
+          pump();
+          if (!ended && pending.length() < chunkSize) {
+            body.resume();
+          }
+        })
         .onFailure(this::fail);
     return result.future();
   }
@@ -106,7 +113,8 @@ final class ArtifactWriter {
     if (result.future().isComplete()) {
       return;
     }
-    if (writing) {
+    if (!ready || writing) {
+      // The caller may have resumed the body before the transaction was open: keep at most a chunk.
       if (pending.length() >= chunkSize) {
         body.pause();
       }

@@ -6,6 +6,7 @@ import io.shadowmq.shadow.admin.AdminTokenStore;
 import io.shadowmq.shadow.admin.AdminTokenStorePg;
 import io.shadowmq.shadow.device.DeviceStore;
 import io.shadowmq.shadow.device.DeviceStorePg;
+import io.shadowmq.shadow.firmware.FirmwareReportsPg;
 import io.shadowmq.shadow.firmware.LinkSecretStorePg;
 import io.shadowmq.shadow.firmware.ReleaseStore;
 import io.shadowmq.shadow.firmware.ReleaseStorePg;
@@ -55,6 +56,7 @@ public final class Storage implements AutoCloseable {
   private final LinkSecretStorePg linkSecrets;
   private final RolloutStorePg rollouts;
   private final ExecutionStorePg executions;
+  private final FirmwareReportsPg firmwareReports;
   private final PostgresConfig config;
   private volatile boolean reachable = true;
   private final long probeTimer;
@@ -76,6 +78,7 @@ public final class Storage implements AutoCloseable {
     this.linkSecrets = new LinkSecretStorePg(pool);
     this.rollouts = new RolloutStorePg(pool);
     this.executions = new ExecutionStorePg(vertx, pool, options.queueCapacity(), registry);
+    this.firmwareReports = new FirmwareReportsPg(pool);
     Gauge.builder("shadowmq.storage.up", () -> isReady() ? 1 : 0)
         .description("1 while PostgreSQL answers and writes succeed").register(registry);
     this.probeTimer = vertx.setPeriodic(2000, id -> probe());
@@ -167,6 +170,11 @@ public final class Storage implements AutoCloseable {
   /** Rollout executions (one device's part of a rollout). */
   public ExecutionStorePg executions() {
     return executions;
+  }
+
+  /** What devices report about their firmware, for compliance. */
+  public FirmwareReportsPg firmwareReports() {
+    return firmwareReports;
   }
 
   public AdminTokenStore adminTokens() {
