@@ -57,6 +57,7 @@ public final class AdminApi {
     new ReleaseRoutes(ports.firmware()).mount(api, body);
     new ArtifactUploads(ports.firmware()).mount(api);
     new ComplianceRoutes(ports.firmware()).mount(api);
+    new RolloutRoutes(ports.rollouts()).mount(api, body);
     api.route().last().handler(ctx -> ctx.fail(ApiError.notFound("not_found", "no resource "
         + ctx.request().path())));
     api.route().failureHandler(new ApiFailureHandler());

@@ -10,6 +10,7 @@ import io.shadowmq.shadow.port.NodeHealth;
 import io.shadowmq.shadow.port.Publisher;
 import io.shadowmq.shadow.port.RetainedAccess;
 import io.shadowmq.shadow.port.ShadowReplies;
+import io.shadowmq.shadow.rollout.RolloutService;
 import io.shadowmq.shadow.service.ShadowService;
 
 /**
@@ -20,9 +21,11 @@ import io.shadowmq.shadow.service.ShadowService;
  * @param groups  device groups, or null without storage
  * @param metrics the registry {@code /metrics} serves
  * @param firmware releases, artifacts, links and compliance, or null without storage
+ * @param rollouts firmware rollouts, or null without storage
  */
 public record AdminPorts(AdminTokens tokens, DeviceStore devices, GroupStore groups, ShadowService shadows,
                          ShadowReplies shadowReplies, ClientDirectory clients, DeviceGateway gateway,
                          RetainedAccess retained, Publisher publisher, NodeHealth health,
-                         PrometheusMeterRegistry metrics, FirmwarePorts firmware) {
+                         PrometheusMeterRegistry metrics, FirmwarePorts firmware,
+                         RolloutService rollouts) {
 }

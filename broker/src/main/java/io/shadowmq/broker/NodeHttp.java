@@ -14,9 +14,12 @@ import io.shadowmq.broker.ports.BrokerPublisher;
 import io.shadowmq.broker.ports.ConnectedClients;
 import io.shadowmq.broker.ports.NodeHealthCheck;
 import io.shadowmq.broker.ports.RetainedView;
-import io.shadowmq.shadow.firmware.NoRolloutEngine;
 import io.shadowmq.shadow.firmware.PresignedUrls;
 import io.shadowmq.shadow.port.ShadowReplies;
+import io.shadowmq.shadow.rollout.FirmwareDelivery;
+import io.shadowmq.shadow.rollout.RolloutEvents;
+import io.shadowmq.shadow.rollout.RolloutService;
+import io.shadowmq.shadow.rollout.RolloutSettings;
 import io.shadowmq.shadow.service.ShadowService;
 import io.shadowmq.shadow.store.Storage;
 import io.vertx.core.Future;
@@ -49,10 +52,13 @@ public final class NodeHttp {
   private final AdminHttpServer server;
   private final String deploymentId;
   private final long linkKeyTimer;
+  private final RolloutService rollouts;
   private volatile boolean stopping;
 
-  private NodeHttp(Vertx vertx, AdminHttpServer server, String deploymentId, long linkKeyTimer) {
+  private NodeHttp(Vertx vertx, AdminHttpServer server, String deploymentId, long linkKeyTimer,
+                   RolloutService rollouts) {
     this.vertx = vertx;
+    this.rollouts = rollouts;
     this.server = server;
     this.deploymentId = deploymentId;
     this.linkKeyTimer = linkKeyTimer;
@@ -66,24 +72,30 @@ public final class NodeHttp {
     NodeHttp[] self = new NodeHttp[1];
     ConnectedClients clients = new ConnectedClients(parts.broker().sessions(), parts.methods());
     Storage storage = parts.storage();
+    BrokerPublisher publisher = new BrokerPublisher(parts.broker());
+    FirmwarePorts firmware = firmware(vertx, config, host, storage, parts.registry(), self,
+        parts.security().tls != null);
+    RolloutService rollouts = firmware == null ? null : RolloutService.start(vertx, storage.config(), storage.rollouts(),
+        storage.executions(), storage.groups(), storage.releases(),
+        new FirmwareDelivery(parts.shadows(), parts.shadowReplies(), clients, firmware.links()::mint),
+        new RolloutEvents(publisher), parts.shadows(), RolloutSettings.defaults(), parts.registry())
+        .await(30, TimeUnit.SECONDS);
     AdminPorts ports = new AdminPorts(parts.security().adminTokens,
         storage == null ? null : storage.devices(), storage == null ? null : storage.groups(),
         parts.shadows(), parts.shadowReplies(), clients, clients,
-        new RetainedView(parts.broker().retained(), parts.broker().settings()), new BrokerPublisher(parts.broker()),
+        new RetainedView(parts.broker().retained(), parts.broker().settings()), publisher,
         new NodeHealthCheck(parts.loops().all(), () -> self[0] != null && !self[0].stopping, storage),
-        parts.registry() instanceof PrometheusMeterRegistry prometheus ? prometheus : null,
-        firmware(vertx, config, host, storage, parts.registry(), self, parts.security().tls != null));
+        parts.registry() instanceof PrometheusMeterRegistry prometheus ? prometheus : null, firmware, rollouts);
     Router router = AdminApi.router(vertx, ports);
     AdminHttpServer server = new AdminHttpServer(router, host, config.httpPort, parts.security().tls);
     String id = vertx.deployVerticle(server).await(30, TimeUnit.SECONDS);
     long timer = -1;
-    if (ports.firmware() != null) {
-      FirmwarePorts firmware = ports.firmware();
+    if (firmware != null) {
       timer = vertx.setPeriodic(LINK_KEY_REFRESH_MILLIS, t -> firmware.linkSecrets().load()
           .onSuccess(firmware.links()::secrets)
           .onFailure(e -> LOG.warn("could not re-read the download link keys: {}", e.toString())));
     }
-    self[0] = new NodeHttp(vertx, server, id, timer);
+    self[0] = new NodeHttp(vertx, server, id, timer, rollouts);
     if (ports.firmware() != null) {
       LOG.info("firmware download links start with {}{}", ports.firmware().links().mint("", "", java.time.Instant.EPOCH)
           .replaceFirst("/dl/.*$", ""), config.publicUrl() == null ? " (set --public-url if devices reach this node "
@@ -106,7 +118,7 @@ public final class NodeHttp {
     PresignedUrls links = new PresignedUrls(() -> configured != null ? configured
         : (secure ? "https://" : "http://") + ownHost + ":" + self[0].port(), Clock.systemUTC(),
         storage.linkSecrets().load().await(30, TimeUnit.SECONDS));
-    return new FirmwarePorts(storage.releases(), new NoRolloutEngine(), links, storage.linkSecrets(),
+    return new FirmwarePorts(storage.releases(), storage.rollouts(), links, storage.linkSecrets(),
         storage.firmwareReports(), config.maxArtifactSize, config.maxConcurrentDownloads, registry);
   }
 
@@ -132,11 +144,17 @@ public final class NodeHttp {
     stopping = true;
   }
 
-  /** Stops accepting HTTP requests. */
+  /** The node's rollout engines, or null without storage. */
+  public RolloutService rollouts() {
+    return rollouts;
+  }
+
+  /** Stops accepting HTTP requests and stops the rollout engines (their state is all stored). */
   Future<Void> stop() {
     if (linkKeyTimer >= 0) {
       vertx.cancelTimer(linkKeyTimer);
     }
-    return vertx.undeploy(deploymentId);
+    Future<Void> engines = rollouts == null ? Future.succeededFuture() : rollouts.stop();
+    return engines.eventually(() -> vertx.undeploy(deploymentId));
   }
 }
