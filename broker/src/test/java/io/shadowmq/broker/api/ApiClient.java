@@ -24,15 +24,15 @@ import java.util.concurrent.TimeUnit;
  * checked against the API's own OpenAPI description (/openapi.yaml, with vertx-openapi): a status
  * or a body the description does not allow fails the test that got it.
  */
-final class ApiClient implements AutoCloseable {
+public final class ApiClient implements AutoCloseable {
   /** An answer: its status, body and headers. */
-  record Response(int status, String body, java.net.http.HttpHeaders headers) {
-    JsonObject json() {
+  public record Response(int status, String body, java.net.http.HttpHeaders headers) {
+    public JsonObject json() {
       return new JsonObject(body);
     }
 
     /** The error code of an error answer. */
-    String errorCode() {
+    public String errorCode() {
       return json().getJsonObject("error").getString("code");
     }
   }
@@ -44,7 +44,7 @@ final class ApiClient implements AutoCloseable {
   private final ResponseValidator validator;
   private String token;
 
-  ApiClient(TestBroker broker, String token) throws Exception {
+  public ApiClient(TestBroker broker, String token) throws Exception {
     this.base = broker.httpUri();
     this.token = token;
     String yaml = get("/openapi.yaml").body();
@@ -60,11 +60,11 @@ final class ApiClient implements AutoCloseable {
     return this;
   }
 
-  Response get(String path) throws Exception {
+  public Response get(String path) throws Exception {
     return send("GET", path, null);
   }
 
-  Response post(String path, JsonObject body) throws Exception {
+  public Response post(String path, JsonObject body) throws Exception {
     return send("POST", path, body == null ? null : body.encode());
   }
 
@@ -72,12 +72,12 @@ final class ApiClient implements AutoCloseable {
     return send("PATCH", path, body.encode());
   }
 
-  Response delete(String path) throws Exception {
+  public Response delete(String path) throws Exception {
     return send("DELETE", path, null);
   }
 
   /** Sends a body of bytes as it is published (a file upload), with extra headers. */
-  Response send(String method, String path, HttpRequest.BodyPublisher body, Map<String, String> headers)
+  public Response send(String method, String path, HttpRequest.BodyPublisher body, Map<String, String> headers)
       throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
         .method(method, body);

@@ -122,9 +122,11 @@ public final class ExecutionStorePg {
   }
 
   private Future<List<Picked>> pick(String select, String rolloutId, int limit, int wave) {
-    return pool.preparedQuery("UPDATE rollout_execution e SET state = 'NOTIFIED', wave = COALESCE(e.wave, $3), "
+    // A materialized CTE runs its LIMIT once (a subquery in FROM may be rescanned per row and pick more).
+    return pool.preparedQuery("WITH p AS MATERIALIZED (" + select + ") "
+            + "UPDATE rollout_execution e SET state = 'NOTIFIED', wave = COALESCE(e.wave, $3::int), "
             + "attempt = e.attempt + 1, notified_at = now(), started_at = NULL, not_before = NULL, updated_at = now() "
-            + "FROM (" + select + ") p WHERE e.rollout_id = $1 AND e.device_id = p.device_id "
+            + "FROM p WHERE e.rollout_id = $1 AND e.device_id = p.device_id "
             + "RETURNING e.device_id, e.attempt, e.wave, e.previous_version")
         .execute(Tuple.of(rolloutId, limit, wave)).map(ExecutionStorePg::picked);
   }

@@ -267,6 +267,8 @@ final class RolloutEngine {
     return retried.compose(again -> {
       ledger.notified(again, false);
       long fresh = Math.min(Math.min(free - again.size(), plan.size(w) - c.assigned(w)), page);
+      LOG.debug("rollout {}: wave {} of {} ({} devices, {} notified), {} in flight, {} retried, {} to notify", id(), w,
+          plan.waves(), plan.size(w), c.assigned(w), c.inFlight(), again.size(), fresh);
       Future<List<ExecutionStorePg.Picked>> picked = fresh > 0 && unassigned > 0
           ? parts.executions().pickNew(id(), (int) fresh, w) : Future.succeededFuture(List.of());
       return picked.compose(news -> {

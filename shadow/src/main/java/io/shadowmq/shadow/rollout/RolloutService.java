@@ -40,6 +40,7 @@ public final class RolloutService implements RolloutEngine.Host {
   private final Context context;
   private final AdvisoryLocks locks;
   private final Map<String, RolloutEngine> engines = new HashMap<>();
+  private final Map<String, Future<RolloutEngine>> claiming = new HashMap<>();
   private final Map<String, Long> rolloutsByState = new ConcurrentHashMap<>();
   private volatile List<RolloutEngine> engineList = List.of();
   private final long claimTimer;
@@ -110,25 +111,35 @@ public final class RolloutService implements RolloutEngine.Host {
     });
   }
 
-  /** The rollout's engine on this node, started if its lock is free; null when another node drives it. */
+  /**
+   * The rollout's engine on this node, started if its lock is free; null when another node drives it
+   * (or the rollout is over). Advisory locks are re-entrant within a session: claims of one rollout
+   * that overlap share one attempt, so one engine is started at most.
+   */
   private Future<RolloutEngine> claim(String id) {
     RolloutEngine running = engines.get(id);
     if (running != null) {
       return Future.succeededFuture(running);
     }
-    return locks.tryLock(id).compose(locked -> {
+    Future<RolloutEngine> pending = claiming.get(id);
+    if (pending != null) {
+      return pending;
+    }
+    Future<RolloutEngine> attempt = locks.tryLock(id).compose(locked -> {
       if (!locked) {
         return Future.succeededFuture(null);
       }
       return load(id).compose(engine -> {
-        if (engine == null || !engine.rollout.state().active() || engines.containsKey(id)) {
-          return locks.unlock(id).map(engines.get(id));
+        if (engine == null || !engine.rollout.state().active()) {
+          return locks.unlock(id).map((RolloutEngine) null);
         }
         engines.put(id, engine);
         refreshCounts();
         return engine.start().map(engine);
       });
     });
+    claiming.put(id, attempt);
+    return attempt.andThen(ar -> claiming.remove(id));
   }
 
   private Future<RolloutEngine> load(String id) {
