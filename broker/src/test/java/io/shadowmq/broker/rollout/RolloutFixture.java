@@ -104,6 +104,11 @@ final class RolloutFixture implements AutoCloseable {
     return d;
   }
 
+  /** The simulated device with this id. */
+  SimulatedDevice device(String id) {
+    return devices.stream().filter(d -> d.id.equals(id)).findFirst().orElseThrow();
+  }
+
   static JsonObject devicesTarget(String... ids) {
     return new JsonObject().put("devices", new JsonArray(List.of((Object[]) ids)));
   }

@@ -48,6 +48,8 @@ final class SimulatedDevice implements AutoCloseable {
   volatile String previousVersion;
   private volatile String rolloutId;
   private volatile boolean busy;
+  private JsonObject waiting;
+  private String followed;
   /** Every status this device reported, in order ("downloading", "applyComplete", ...). */
   final List<String> statuses = new CopyOnWriteArrayList<>();
   /** Every error code this device reported. */
@@ -90,14 +92,29 @@ final class SimulatedDevice implements AutoCloseable {
     if (fw == null || behaviour == Behaviour.IGNORE) {
       return;
     }
+    instruct(fw);
+  }
+
+  /** Follows a desired firmware; one that comes while an update runs waits for its end. */
+  private synchronized void instruct(JsonObject fw) {
+    if (busy) {
+      waiting = fw;
+      return;
+    }
     String target = fw.getString("version");
     if (fw.getString("rolloutId") != null) {
       rolloutId = fw.getString("rolloutId");
     }
     JsonArray artifacts = fw.getJsonArray("artifacts");
-    if (busy || target == null || target.equals(version)) {
+    if (target == null || target.equals(version)) {
       return;
     }
+    // Each instruction is followed once: the deltas that come with the device's own reports repeat it.
+    String instruction = target + " " + artifacts;
+    if (instruction.equals(followed)) {
+      return;
+    }
+    followed = instruction;
     if ((artifacts == null || artifacts.isEmpty()) && target.equals(previousVersion)) {
       WORK.execute(this::switchBack);
       return;
@@ -170,7 +187,7 @@ final class SimulatedDevice implements AutoCloseable {
         previousVersion = version;
         version = installed; // after the reboot: the new version, applied
         status(method, "applyComplete", null, null);
-        busy = false;
+        done();
       }, 100, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       fail(method, "downloadFailed", "NETWORK", e.toString());
@@ -187,7 +204,16 @@ final class SimulatedDevice implements AutoCloseable {
   private void fail(boolean method, String status, String code, String message) {
     errors.add(code);
     status(method, status, code, message);
+    done();
+  }
+
+  private synchronized void done() {
     busy = false;
+    JsonObject next = waiting;
+    waiting = null;
+    if (next != null) {
+      instruct(next);
+    }
   }
 
   private void status(boolean method, String status, String code, String message) {

@@ -169,7 +169,7 @@ public final class ExecutionStorePg {
             + "not_before = NULL, updated_at = now(), finished_at = CASE WHEN $3 = 'QUEUED' THEN NULL ELSE now() END "
             + "WHERE rollout_id = $1 AND state = $2")
         .execute(Tuple.tuple().addValue(rolloutId).addValue(from.name()).addValue(to.name())
-            .addValue(error == null ? null : error.encode()))
+            .addValue(error))
         .map(RowSet::rowCount);
   }
 

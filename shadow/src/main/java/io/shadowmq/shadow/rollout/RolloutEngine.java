@@ -111,10 +111,15 @@ final class RolloutEngine {
       List<ExecutionStorePg.Picked> relink = new ArrayList<>();
       for (Map.Entry<String, FirmwareReport> e : batch.entrySet()) {
         Execution x = found.get(e.getKey());
-        if (x == null || !x.state().inFlight()) {
+        FirmwareReport.Outcome outcome = x == null ? FirmwareReport.Outcome.NONE
+            : e.getValue().outcome(id(), rollout.targetVersion());
+        // A device waiting for its retry that reports the target version applied has succeeded all the same.
+        boolean retryDone = x != null && x.state() == ExecutionState.QUEUED && x.wave() >= 0
+            && outcome == FirmwareReport.Outcome.SUCCEEDED;
+        if (x == null || !x.state().inFlight() && !retryDone) {
           continue;
         }
-        switch (e.getValue().outcome(id(), rollout.targetVersion())) {
+        switch (outcome) {
           case STARTED -> {
             if (x.state() == ExecutionState.NOTIFIED) {
               changes.add(move(x, ExecutionState.IN_PROGRESS, null, null));
@@ -214,6 +219,14 @@ final class RolloutEngine {
   private Future<Void> advance() {
     advanceQueued = false;
     Instant now = Instant.now();
+    if (!rollout.scanDone() && rollout.state() != RolloutState.PAUSED && rollout.state().active()) {
+      return new TargetScan(this).page().onSuccess(done -> {
+        if (done) {
+          lastScanEnd = Instant.now();
+        }
+        requestAdvance();
+      }).mapEmpty();
+    }
     if (rollout.state() == RolloutState.SCHEDULED) {
       Instant at = rollout.spec().startAt();
       if (at != null && now.isBefore(at)) {
@@ -227,14 +240,6 @@ final class RolloutEngine {
         finish();
       }
       return Future.succeededFuture();
-    }
-    if (!rollout.scanDone()) {
-      return new TargetScan(this).page().onSuccess(done -> {
-        if (done) {
-          lastScanEnd = Instant.now();
-        }
-        requestAdvance();
-      }).mapEmpty();
     }
     return waves(now);
   }

@@ -1,0 +1,206 @@
+package io.shadowmq.broker.rollout;
+
+import io.shadowmq.broker.api.ApiClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static io.shadowmq.broker.rollout.RolloutFixture.count;
+import static io.shadowmq.broker.rollout.RolloutFixture.devicesTarget;
+import static io.shadowmq.broker.rollout.RolloutFixture.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Operators and devices that do not go to plan: cancel, silent devices, offline devices, devices
+ * claimed by two rollouts, approval, update-now, and the API's refusals.
+ */
+@Timeout(120)
+class RolloutControlTest {
+  static RolloutFixture f;
+  static String release;
+
+  @BeforeAll
+  static void start() throws Exception {
+    f = new RolloutFixture();
+    release = f.release("gw-fw", "3.1.0", new JsonObject());
+  }
+
+  @AfterAll
+  static void stop() {
+    f.close();
+  }
+
+  private static JsonObject rollout(JsonObject target) {
+    return new JsonObject().put("releaseId", release).put("target", target)
+        .put("successGate", new JsonObject().put("percent", 0).put("bakeSeconds", 0));
+  }
+
+  @Test
+  void cancelReleasesQueuedDevicesClearsNotifiedOnesAndLetsStartedOnesFinish() throws Exception {
+    f.device("cx-1", "3.0.0").behaviour = SimulatedDevice.Behaviour.STALL; // starts, then stays busy
+    f.device("cx-2", "3.0.0").behaviour = SimulatedDevice.Behaviour.IGNORE; // never starts
+    f.device("cx-3", "3.0.0");
+    String id = f.create(rollout(devicesTarget("cx-1", "cx-2", "cx-3"))
+        .put("waves", new JsonObject().put("sizes", new JsonArray().add(2).add(3)))).getString("id");
+    f.await(id, v -> count(v, "IN_PROGRESS") == 1 && count(v, "NOTIFIED") == 1, 20, "one started, one told");
+
+    JsonObject canceled = f.action(id, "cancel");
+    assertThat(canceled.getString("state")).isEqualTo("CANCELED");
+    assertThat(f.execution(id, "cx-3").getString("state")).isEqualTo("CANCELED");
+    assertThat(f.execution(id, "cx-2").getString("state")).isEqualTo("CANCELED");
+    assertThat(f.desiredFirmware("cx-2")).isNull(); // cleared: the device's delta is empty again
+    assertThat(f.desiredFirmware("cx-3")).isNull(); // never told
+    assertThat(f.execution(id, "cx-1").getString("state")).isEqualTo("IN_PROGRESS"); // finishing
+    assertThat(f.desiredFirmware("cx-1").getString("version")).isEqualTo("3.1.0");
+    assertThat(f.api.post("/api/v1/rollouts/" + id + "/resume", null).status()).isEqualTo(409);
+  }
+
+  @Test
+  void oneDeviceIsCanceledAndTheOthersCarryOn() throws Exception {
+    f.device("c1-a", "3.0.0").behaviour = SimulatedDevice.Behaviour.IGNORE;
+    f.device("c1-b", "3.0.0");
+    String id = f.create(rollout(devicesTarget("c1-a", "c1-b"))).getString("id");
+    f.await(id, v -> count(v, "SUCCEEDED") == 1 && count(v, "NOTIFIED") == 1, 20, "c1-b done, c1-a told");
+    ApiClient.Response r = f.api.post("/api/v1/rollouts/" + id + "/devices/c1-a/cancel", null);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().getString("state")).isEqualTo("CANCELED");
+    assertThat(f.desiredFirmware("c1-a")).isNull();
+    f.awaitState(id, "COMPLETED", 20);
+    assertThat(f.api.post("/api/v1/rollouts/" + id + "/devices/c1-a/cancel", null).status()).isEqualTo(409);
+    assertThat(f.api.post("/api/v1/rollouts/" + id + "/devices/nobody/cancel", null).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aSilentDeviceTimesOutAndAFailedOneIsRetriedWithAFreshLink() throws Exception {
+    f.device("to-1", "3.0.0").behaviour = SimulatedDevice.Behaviour.STALL;
+    SimulatedDevice flaky = f.device("to-2", "3.0.0");
+    flaky.behaviour = SimulatedDevice.Behaviour.FAIL_DOWNLOAD;
+    String id = f.create(rollout(devicesTarget("to-1", "to-2"))
+        .put("timeouts", new JsonObject().put("inProgressSeconds", 2).put("deadlineSeconds", 4))
+        .put("retries", new JsonObject().put("max", 1).put("backoffSeconds", 1))
+        .put("failureThreshold", new JsonObject().put("minExecuted", 10))).getString("id");
+    eventually(() -> flaky.errors.contains("NETWORK"), 20, "to-2 failed once");
+    String firstLink = f.desiredFirmware("to-2").getJsonArray("artifacts").getJsonObject(0).getString("url");
+    flaky.behaviour = SimulatedDevice.Behaviour.SUCCEED;
+
+    JsonObject done = f.await(id, v -> count(v, "TIMED_OUT") == 1 && count(v, "SUCCEEDED") == 1, 30,
+        "to-1 timed out (after its retry), to-2 done");
+    assertThat(done.getString("state")).isEqualTo("COMPLETED");
+    JsonObject silent = f.execution(id, "to-1");
+    assertThat(silent.getInteger("attempt")).isEqualTo(2);
+    assertThat(silent.getJsonObject("lastError").getString("code")).isEqualTo("TIMED_OUT");
+    JsonObject retried = f.execution(id, "to-2");
+    assertThat(retried.getInteger("attempt")).isEqualTo(2);
+    assertThat(retried.getJsonObject("lastError").getString("code")).isEqualTo("NETWORK");
+    assertThat(flaky.version).isEqualTo("3.1.0");
+    assertThat(f.desiredFirmware("to-2")).isEqualTo(new JsonObject().put("version", "3.1.0"));
+    assertThat(firstLink).contains("device=to-2");
+
+    // retry-failed queues the timed-out device again: a completed rollout runs again for it
+    assertThat(f.action(id, "retry-failed").getString("state")).isEqualTo("RUNNING");
+    f.await(id, v -> count(v, "TIMED_OUT") == 0, 10, "to-1 queued again");
+  }
+
+  @Test
+  void anOfflineDeviceWaitsInNotifiedAndCatchesUpWhenItReconnects() throws Exception {
+    SimulatedDevice away = f.device("off-1", "3.0.0");
+    away.disconnect();
+    String id = f.create(rollout(devicesTarget("off-1"))).getString("id");
+    f.await(id, v -> count(v, "NOTIFIED") == 1, 10, "off-1 told");
+    Thread.sleep(1500); // a few sweeps: waiting offline is no failure
+    JsonObject waiting = f.rollout(id);
+    assertThat(waiting.getString("state")).isEqualTo("RUNNING");
+    assertThat(count(waiting, "NOTIFIED")).isEqualTo(1);
+
+    away.connect(); // subscribing to its delta brings the instruction at once
+    f.awaitState(id, "COMPLETED", 20);
+    assertThat(away.version).isEqualTo("3.1.0");
+  }
+
+  @Test
+  void aDeviceInOneRolloutIsSkippedByAnotherUnlessTheOtherSupersedes() throws Exception {
+    f.device("two-1", "3.0.0").behaviour = SimulatedDevice.Behaviour.IGNORE;
+    f.device("two-2", "3.0.0").behaviour = SimulatedDevice.Behaviour.IGNORE;
+    String first = f.create(rollout(devicesTarget("two-1", "two-2"))).getString("id");
+    f.await(first, v -> count(v, "NOTIFIED") == 2, 10, "both told");
+
+    String second = f.create(rollout(devicesTarget("two-1"))).getString("id");
+    JsonObject skipped = f.await(second, v -> count(v, "SKIPPED") == 1, 10, "two-1 skipped");
+    assertThat(skipped.getString("state")).isEqualTo("COMPLETED");
+    assertThat(f.execution(second, "two-1").getString("skipReason")).isEqualTo("in rollout " + first);
+
+    String third = f.create(rollout(devicesTarget("two-1")).put("supersede", true)).getString("id");
+    f.await(third, v -> count(v, "NOTIFIED") == 1, 10, "two-1 told by the third");
+    JsonObject taken = f.execution(first, "two-1");
+    assertThat(taken.getString("state")).isEqualTo("CANCELED");
+    assertThat(taken.getJsonObject("lastError").getString("code")).isEqualTo("SUPERSEDED");
+    assertThat(f.desiredFirmware("two-1").getString("rolloutId")).isEqualTo(third);
+    JsonObject firstView = f.await(first, v -> count(v, "CANCELED") == 1, 10, "the first counts the cancel");
+    assertThat(count(firstView, "NOTIFIED")).isEqualTo(1);
+  }
+
+  @Test
+  void aRolloutThatNeedsApprovalWaitsForIt() throws Exception {
+    f.device("ap-1", "3.0.0");
+    JsonObject created = f.create(rollout(devicesTarget("ap-1")).put("requireApproval", true));
+    String id = created.getString("id");
+    assertThat(created.getString("state")).isEqualTo("WAITING_APPROVAL");
+    Thread.sleep(300);
+    assertThat(f.execution(id, "ap-1").getString("state")).isEqualTo("QUEUED");
+    assertThat(f.action(id, "approve").getString("state")).isEqualTo("RUNNING");
+    f.awaitState(id, "COMPLETED", 20);
+  }
+
+  @Test
+  void updateNowUpdatesOneDeviceAtOnce() throws Exception {
+    SimulatedDevice d = f.device("now-1", "3.0.0");
+    ApiClient.Response r = f.api.post("/api/v1/devices/now-1/update-now", new JsonObject().put("releaseId", release));
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    f.awaitState(r.json().getString("id"), "COMPLETED", 20);
+    assertThat(d.version).isEqualTo("3.1.0");
+    assertThat(f.api.post("/api/v1/devices/now-1/update-now", new JsonObject()).json().getJsonObject("error")
+        .getString("field")).isEqualTo("releaseId");
+  }
+
+  @Test
+  void badRequestsAreRefusedNamingTheField() throws Exception {
+    assertField(new JsonObject().put("target", devicesTarget("x")), "releaseId");
+    assertField(new JsonObject().put("releaseId", release), "target");
+    assertField(new JsonObject().put("releaseId", "nope").put("target", devicesTarget("x")), "releaseId");
+    assertField(new JsonObject().put("releaseId", release).put("target", new JsonObject().put("group", "no-such")),
+        "target.group");
+    assertField(new JsonObject().put("releaseId", release).put("target", devicesTarget("a/b")), "target.devices[0]");
+    assertField(rollout(devicesTarget("x")).put("delivery", "carrier-pigeon"), "delivery");
+    assertField(rollout(devicesTarget("x")).put("waves", new JsonObject().put("sizes", new JsonArray().add(2).add("ten%"))),
+        "waves.sizes[1]");
+    assertField(rollout(devicesTarget("x")).put("waves", new JsonObject().put("canary", 0)), "waves.canary");
+    assertField(rollout(devicesTarget("x")).put("maxInProgress", 0), "maxInProgress");
+    assertField(rollout(devicesTarget("x")).put("successGate", new JsonObject().put("percent", 101)), "successGate.percent");
+    assertField(rollout(devicesTarget("x")).put("failureThreshold", new JsonObject().put("action", "explode")),
+        "failureThreshold.action");
+    assertField(rollout(devicesTarget("x")).put("timeouts", new JsonObject().put("inProgressSeconds", -1)),
+        "timeouts.inProgressSeconds");
+    assertField(rollout(devicesTarget("x")).put("retries", new JsonObject().put("max", "two")), "retries.max");
+    assertField(rollout(devicesTarget("x")).put("startAt", "tomorrow"), "startAt");
+    assertField(rollout(devicesTarget("x")).put("colour", "blue"), "colour");
+    assertThat(f.api.get("/api/v1/rollouts/ro-none").status()).isEqualTo(404);
+    assertThat(f.api.post("/api/v1/rollouts/ro-none/pause", null).status()).isEqualTo(404);
+    assertThat(f.api.get("/api/v1/rollouts/ro-none/devices").status()).isEqualTo(404);
+    ApiClient.Response badState = f.api.get("/api/v1/rollouts/ro-none/devices?state=DONE");
+    assertThat(badState.json().getJsonObject("error").getString("field")).isEqualTo("state");
+    // a release a rollout is running cannot be deleted
+    f.device("del-1", "3.0.0").behaviour = SimulatedDevice.Behaviour.IGNORE;
+    String inUse = f.release("pinned-fw", "9.0.0", new JsonObject());
+    f.create(new JsonObject().put("releaseId", inUse).put("target", devicesTarget("del-1")));
+    assertThat(f.api.delete("/api/v1/releases/" + inUse).status()).isEqualTo(409);
+  }
+
+  private static void assertField(JsonObject request, String field) throws Exception {
+    ApiClient.Response r = f.api.post("/api/v1/rollouts", request);
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.json().getJsonObject("error").getString("field")).as(r.body()).isEqualTo(field);
+  }
+}
