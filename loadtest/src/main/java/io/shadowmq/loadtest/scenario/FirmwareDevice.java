@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
@@ -17,10 +18,10 @@ import java.util.function.Consumer;
 
 /**
  * How a simulated device follows firmware instructions in its desired shadow state (the
- * software-update pattern): on a delta carrying {@code firmware {version, url, sha256, size,
- * rolloutId}} it reports {@code downloading}, downloads the image over HTTP while hashing it,
- * checks size and sha256, reports {@code downloadComplete} and {@code applying}, and after the
- * apply time {@code applyComplete} with the new version. A chosen share of updates fails on
+ * software-update pattern): on a delta carrying {@code firmware {version, rolloutId, artifacts:
+ * [{name, url, sha256, size}]}} (or the older single {@code url, sha256, size}) it reports
+ * {@code downloading}, downloads the images over HTTP while hashing them, checks sizes and sha256,
+ * reports {@code downloadComplete} and {@code applying}, and after the apply time {@code applyComplete} with the new version. A chosen share of updates fails on
  * purpose ({@code downloadFailed} or {@code applyFailed}). Runs on one context.
  */
 public final class FirmwareDevice {
@@ -136,11 +137,26 @@ public final class FirmwareDevice {
     listener.finished(this, outcome, System.nanoTime() - deltaAt, downloadNanos, bytes);
   }
 
-  /** Downloads the image, hashing it on the way; completes with its size if size and sha256 match. */
+  /**
+   * Downloads the instruction's images one after another, each hashed on the way: the
+   * {@code artifacts} list ({@code [{name, url, sha256, size}]}), or the single {@code url}
+   * of the older layout. Completes with the bytes downloaded if every size and sha256 matches.
+   */
   private Future<Long> download(JsonObject fw) {
-    String url = fw.getString("url");
-    String sha256 = fw.getString("sha256");
-    Long size = fw.getLong("size");
+    JsonArray artifacts = fw.getJsonArray("artifacts");
+    if (artifacts == null) {
+      return downloadOne(fw.getString("url"), fw.getString("sha256"), fw.getLong("size"));
+    }
+    Future<Long> total = Future.succeededFuture(0L);
+    for (int i = 0; i < artifacts.size(); i++) {
+      JsonObject a = artifacts.getJsonObject(i);
+      total = total.compose(sum -> downloadOne(a.getString("url"), a.getString("sha256"), a.getLong("size"))
+          .map(n -> sum + n));
+    }
+    return total;
+  }
+
+  private Future<Long> downloadOne(String url, String sha256, Long size) {
     if (url == null) {
       return Future.failedFuture("no url in the firmware instruction");
     }
@@ -179,9 +195,9 @@ public final class FirmwareDevice {
   /** The reported firmware object. */
   static JsonObject firmware(String version, String status, int progress, String error, String rolloutId) {
     JsonObject fw = new JsonObject().put("version", version).put("status", status).put("progress", progress);
-    if (error != null) {
-      fw.put("error", error);
-    }
+    // the error as the firmware protocol has it: {code, message}; null clears an earlier one
+    fw.put("error", error == null ? null : new JsonObject().put("code", status.equals("applyFailed") ? "APPLY_FAILED"
+        : "DOWNLOAD_FAILED").put("message", error));
     if (rolloutId != null) {
       fw.put("rolloutId", rolloutId);
     }

@@ -111,7 +111,7 @@ class FirmwareDeviceTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.size() == 1);
     assertThat(statuses()).containsExactly("downloading", "downloadFailed");
     JsonObject last = reports.get(1).getJsonObject("firmware");
-    assertThat(last.getString("error")).contains("sha256");
+    assertThat(last.getJsonObject("error").getString("message")).contains("sha256");
     assertThat(last.getString("version")).isEqualTo("1.0.0");
     assertThat(d.version()).isEqualTo("1.0.0");
   }
@@ -121,7 +121,7 @@ class FirmwareDeviceTest {
     FirmwareDevice d = device("pump-3", 0);
     send(d, delta("/fw/2.0.0.bin", sha256, image.length + 1));
     await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.size() == 1);
-    assertThat(reports.get(1).getJsonObject("firmware").getString("error")).contains("size mismatch");
+    assertThat(reports.get(1).getJsonObject("firmware").getJsonObject("error").getString("message")).contains("size mismatch");
   }
 
   @Test
@@ -130,7 +130,7 @@ class FirmwareDeviceTest {
     send(d, delta("/fw/nope.bin", sha256, image.length));
     await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.size() == 1);
     assertThat(statuses()).containsExactly("downloading", "downloadFailed");
-    assertThat(reports.get(1).getJsonObject("firmware").getString("error")).contains("HTTP 404");
+    assertThat(reports.get(1).getJsonObject("firmware").getJsonObject("error").getString("message")).contains("HTTP 404");
   }
 
   @Test
@@ -140,7 +140,7 @@ class FirmwareDeviceTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.size() == 1);
     assertThat(outcomes.get(0)).isIn(FirmwareDevice.Outcome.DOWNLOAD_FAILED, FirmwareDevice.Outcome.APPLY_FAILED);
     assertThat(statuses().get(statuses().size() - 1)).isIn("downloadFailed", "applyFailed");
-    assertThat(reports.get(reports.size() - 1).getJsonObject("firmware").getString("error")).contains("simulated");
+    assertThat(reports.get(reports.size() - 1).getJsonObject("firmware").getJsonObject("error").getString("message")).contains("simulated");
     assertThat(d.version()).isEqualTo("1.0.0");
   }
 
