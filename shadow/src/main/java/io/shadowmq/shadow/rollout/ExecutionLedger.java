@@ -1,5 +1,6 @@
 package io.shadowmq.shadow.rollout;
 
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,10 @@ final class ExecutionLedger {
   private volatile ExecutionCounts snapshot = new ExecutionCounts();
   private long transitions;
 
-  ExecutionLedger(String rolloutId, ExecutionStorePg store, RolloutEvents events) {
+  private final Counter meter;
+
+  ExecutionLedger(String rolloutId, ExecutionStorePg store, RolloutEvents events, Counter meter) {
+    this.meter = meter;
     this.rolloutId = rolloutId;
     this.store = store;
     this.events = events;
@@ -69,6 +73,7 @@ final class ExecutionLedger {
         events.execution(t);
       }
       transitions += batch.size();
+      meter.increment(batch.size());
       snapshot = counts.copy();
       return Future.succeededFuture();
     });
@@ -82,6 +87,7 @@ final class ExecutionLedger {
           p.attempt(), null, null));
     }
     transitions += picked.size();
+    meter.increment(picked.size());
     snapshot = counts.copy();
   }
 

@@ -61,7 +61,7 @@ final class RolloutEngine {
     this.host = host;
     this.rollout = rollout;
     this.release = release;
-    this.ledger = new ExecutionLedger(rollout.id(), parts.executions(), parts.events());
+    this.ledger = new ExecutionLedger(rollout.id(), parts.executions(), parts.events(), parts.transitions());
     this.actions = new RolloutActions(this);
   }
 
@@ -136,9 +136,11 @@ final class RolloutEngine {
           }
         }
       }
-      return afterTransitions(changes)
-          .compose(v -> trim(succeeded))
-          .compose(v -> deliver(relink));
+      // Trims and fresh links go out in the background: the next batch need not wait for their commits.
+      return afterTransitions(changes).onSuccess(v -> {
+        background(trim(succeeded), "trimming desired firmware");
+        background(deliver(relink), "sending fresh links");
+      });
     });
   }
 
@@ -283,7 +285,9 @@ final class RolloutEngine {
         if (news.size() == fresh && fresh > 0 || again.size() == page) {
           requestAdvance(); // a full batch: there may be more to notify
         }
-        return deliver(all);
+        // NOTIFIED is committed: the devices are told while the engine goes on (a restart tells them again).
+        background(deliver(all), "telling devices");
+        return Future.succeededFuture();
       });
     });
   }
@@ -333,6 +337,10 @@ final class RolloutEngine {
           parts.delivery().instruction(release, id(), p.deviceId(), expires)));
     }
     return Future.join(writes).mapEmpty();
+  }
+
+  private void background(Future<Void> work, String what) {
+    work.onFailure(e -> LOG.warn("rollout {}: {} failed: {}", id(), what, e.toString()));
   }
 
   private void call(String device, Instant expires) {

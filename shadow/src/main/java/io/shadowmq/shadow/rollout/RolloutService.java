@@ -1,5 +1,6 @@
 package io.shadowmq.shadow.rollout;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.shadowmq.shadow.firmware.Release;
@@ -69,7 +70,9 @@ public final class RolloutService implements RolloutEngine.Host {
                                              FirmwareDelivery delivery, RolloutEvents events, ShadowService shadows,
                                              RolloutSettings settings, MeterRegistry registry) {
     Context context = vertx.getOrCreateContext();
-    EngineParts parts = new EngineParts(vertx, rollouts, executions, groups, releases, delivery, events, settings);
+    EngineParts parts = new EngineParts(vertx, rollouts, executions, groups, releases, delivery, events, settings,
+        Counter.builder("shadowmq.rollout.transitions").description("Execution state changes written by this node's "
+            + "rollout engines").register(registry));
     RolloutService service = new RolloutService(parts, context, new AdvisoryLocks(vertx, pg), registry);
     shadows.changes().add(service::shadowChanged);
     return service.on(service::claimAll).map(service);
