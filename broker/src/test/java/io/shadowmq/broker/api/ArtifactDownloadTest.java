@@ -129,6 +129,10 @@ class ArtifactDownloadTest {
       assertThat(broker.counter("shadowmq.firmware.download.bytes")).isEqualTo(bytes + SMALL_SIZE);
     });
 
+    HttpResponse<byte[]> gzipAccepted = get(url, "Accept-Encoding", "gzip");
+    assertThat(gzipAccepted.headers().firstValue("content-encoding").orElse("identity")).isEqualTo("identity");
+    assertThat(gzipAccepted.body()).as("images go out as they are, so lengths and ranges hold").isEqualTo(small);
+
     HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(URI.create(url))
         .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
     assertThat(head.statusCode()).isEqualTo(200);
