@@ -79,7 +79,7 @@ public final class NodeHttp {
     long timer = -1;
     if (ports.firmware() != null) {
       FirmwarePorts firmware = ports.firmware();
-      timer = vertx.setPeriodic(LINK_KEY_REFRESH_MILLIS, t -> firmware.linkSecrets().load()
+      timer = vertx.setPeriodic(LINK_KEY_REFRESH_MILLIS, t -> firmware.linkSecrets().current()
           .onSuccess(firmware.links()::secrets)
           .onFailure(e -> LOG.warn("could not re-read the download link keys: {}", e.toString())));
     }
