@@ -91,7 +91,7 @@ public final class NodeHttp {
     String id = vertx.deployVerticle(server).await(30, TimeUnit.SECONDS);
     long timer = -1;
     if (firmware != null) {
-      timer = vertx.setPeriodic(LINK_KEY_REFRESH_MILLIS, t -> firmware.linkSecrets().load()
+      timer = vertx.setPeriodic(LINK_KEY_REFRESH_MILLIS, t -> firmware.linkSecrets().current()
           .onSuccess(firmware.links()::secrets)
           .onFailure(e -> LOG.warn("could not re-read the download link keys: {}", e.toString())));
     }

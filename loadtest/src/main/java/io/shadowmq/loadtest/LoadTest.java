@@ -129,10 +129,15 @@ public final class LoadTest {
             + "Default: ${DEFAULT-VALUE}.")
     double probeTimeout;
 
+    @Option(names = "--warmup", defaultValue = "5", paramLabel = "SECONDS",
+        description = "Update at the target rate this long before measuring (warms up both sides and touches "
+            + "every device's shadow once); not counted. Default: ${DEFAULT-VALUE}.")
+    double warmup;
+
     @Override
     public Integer call() throws Exception {
-      return Runner.run(common, "shadow", bound(common) + probeTimeout + 10,
-          env -> new ShadowScenario(env, devices, rate, desiredShare, probeTimeout), scenarioArgs);
+      return Runner.run(common, "shadow", bound(common) + probeTimeout + warmup + 10,
+          env -> new ShadowScenario(env, devices, rate, desiredShare, probeTimeout, warmup), scenarioArgs);
     }
   }
 

@@ -188,6 +188,27 @@ class ReleaseApiTest {
   }
 
   @Test
+  void anUploadCutOffHalfWayLeavesNothingAndHoldsNothing() throws Exception {
+    String id = createRelease(api, "cut", "1.0.0", new JsonObject());
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", broker.httpPort())) {
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(("PUT /api/v1/releases/" + id + "/artifacts/img HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Authorization: Bearer " + broker.adminToken() + "\r\nContent-Length: 4000000\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(GeneratedBytes.bytes(1_000_000, 16));
+      out.flush();
+      Thread.sleep(300); // the server has begun storing
+    } // the client goes away with 3 MB unsent
+
+    // the same name is free again once the server rolled the cut upload back (no lock left behind)
+    byte[] image = GeneratedBytes.bytes(2_000_000, 17);
+    ApiClient.Response retried = upload(api, id, "img", image, GeneratedBytes.sha256(image));
+    assertThat(retried.status()).as(retried.body()).isEqualTo(201);
+    assertThat(api.get("/api/v1/releases/" + id).json().getJsonArray("artifacts")).singleElement()
+        .satisfies(a -> assertThat(((JsonObject) a).getLong("size")).isEqualTo(image.length));
+  }
+
+  @Test
   void uploadsToWhatDoesNotExistOrUnderBadNamesAreRefused() throws Exception {
     ApiClient.Response noRelease = upload(api, "no-such-release", "img", new byte[10], null);
     assertThat(noRelease.status()).isEqualTo(404);

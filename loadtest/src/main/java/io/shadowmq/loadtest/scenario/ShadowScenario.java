@@ -32,6 +32,7 @@ public final class ShadowScenario implements Scenario {
   private final double rate;
   private final double desiredShare;
   private final double probeSeconds;
+  private final double warmupSeconds;
   private final Counters counters;
   private final Latency acceptedLatency = new Latency();
   private final Latency deltaLatency = new Latency();
@@ -48,10 +49,13 @@ public final class ShadowScenario implements Scenario {
   private volatile boolean running;
   private boolean skipped;
   private String skipReason;
+  // Updates issued before this instant warm up both sides (JIT, the broker's shadow cache, connection
+  // buffers) and are not counted; the measured phase starts here.
   private volatile long runStart;
   private long runEnd;
 
-  public ShadowScenario(ScenarioEnv env, int devices, double rate, double desiredShare, double probeSeconds) {
+  public ShadowScenario(ScenarioEnv env, int devices, double rate, double desiredShare, double probeSeconds,
+                        double warmupSeconds) {
     if (devices < 1) {
       throw new IllegalArgumentException("--devices must be at least 1");
     }
@@ -61,6 +65,7 @@ public final class ShadowScenario implements Scenario {
     this.rate = rate;
     this.desiredShare = desiredShare;
     this.probeSeconds = probeSeconds;
+    this.warmupSeconds = Math.max(0, warmupSeconds);
     this.counters = env.counters();
   }
 
@@ -140,26 +145,32 @@ public final class ShadowScenario implements Scenario {
     Promise<Void> done = Promise.promise();
     pendingUpdates.clear();
     running = true;
-    runStart = System.nanoTime();
+    long pacingStart = System.nanoTime();
+    runStart = pacingStart + (long) (warmupSeconds * 1e9);
     double localRate = rate * fleet.size() / devices;
     long quota = opts.count() > 0 ? opts.share(opts.count()).size() : Long.MAX_VALUE;
     long every = desiredShare > 0 ? Math.max(1, Math.round(1 / desiredShare)) : Long.MAX_VALUE;
-    Pacer pacer = new Pacer(localRate, runStart);
+    Pacer pacer = new Pacer(localRate, pacingStart);
     long[] issued = {0};
+    long[] counted = {0};
     long endAt = opts.timed() ? runStart + (long) (opts.durationSeconds() * 1e9) : Long.MAX_VALUE;
-    env.contexts().get(0).runOnContext(v -> env.vertx().setPeriodic(2, id -> {
+    env.contexts().get(0).runOnContext(v -> env.vertx().setPeriodic(1, id -> {
       long now = System.nanoTime();
-      if (now >= endAt || issued[0] >= quota) {
+      if (now >= endAt || counted[0] >= quota) {
         env.vertx().cancelTimer(id);
         running = false;
         runEnd = now;
         drain().onComplete(ar -> done.complete());
         return;
       }
-      long due = Math.min(pacer.due(now), quota - issued[0]);
+      // unlimited: at most one update per device per tick
+      long due = Math.min(Math.min(pacer.due(now), fleet.size()), quota - counted[0]);
       for (long i = 0; i < due; i++) {
         Device d = fleet.get((int) (issued[0] % fleet.size()));
         issued[0]++;
+        if (now >= runStart) {
+          counted[0]++;
+        }
         pacer.issued(1);
         d.context.runOnContext(x -> d.report(new JsonObject().put("seq", d.seq).put("ts", System.currentTimeMillis())));
         if (issued[0] % every == 0) {
@@ -172,8 +183,11 @@ public final class ShadowScenario implements Scenario {
 
   private void changeDesired(Device d) {
     long setpoint = setpoints.incrementAndGet();
-    pendingDesired.put(d.topics.thing() + ":" + setpoint, System.nanoTime());
-    desiredSent.increment();
+    long now = System.nanoTime();
+    pendingDesired.put(d.topics.thing() + ":" + setpoint, now);
+    if (now >= runStart) {
+      desiredSent.increment();
+    }
     JsonObject body = new JsonObject().put("state", new JsonObject().put("desired", new JsonObject()
         .put("setpoint", setpoint))).put("clientToken", "app:" + setpoint);
     app.publish(d.topics.update(), body.toBuffer(), 1, false)
@@ -245,6 +259,7 @@ public final class ShadowScenario implements Scenario {
     final Context context;
     final ShadowTopics topics;
     long seq;
+    Object appliedSetpoint;
 
     Device(MqttLink link, Context context, ShadowTopics topics) {
       this.link = link;
@@ -254,8 +269,11 @@ public final class ShadowScenario implements Scenario {
 
     void report(JsonObject reported) {
       String token = topics.thing() + ":" + seq++;
-      pendingUpdates.put(token, System.nanoTime());
-      counters.sent.increment();
+      long now = System.nanoTime();
+      pendingUpdates.put(token, now);
+      if (now >= runStart) {
+        counters.sent.increment();
+      }
       link.publish(topics.update(), update(reported, token), 1, false)
           .onFailure(e -> counters.error("shadow update " + topics.thing() + ": " + e.getMessage()));
     }
@@ -286,10 +304,13 @@ public final class ShadowScenario implements Scenario {
         JsonObject state = doc.getJsonObject("state", new JsonObject());
         Object setpoint = state.getValue("setpoint");
         Long sent = setpoint == null ? null : pendingDesired.remove(topics.thing() + ":" + setpoint);
-        if (sent != null) {
+        if (sent != null && sent >= runStart) {
           deltaLatency.recordNanosSince(sent, now);
         }
-        if (setpoint != null && running) {
+        // A delta repeats while desired and reported differ (every update of the shadow in between
+        // publishes one); like a real device, act on each new setpoint once.
+        if (setpoint != null && running && !setpoint.equals(appliedSetpoint)) {
+          appliedSetpoint = setpoint;
           report(new JsonObject().put("setpoint", setpoint));
         }
       }

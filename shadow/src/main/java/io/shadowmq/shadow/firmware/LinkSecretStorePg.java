@@ -34,6 +34,11 @@ public final class LinkSecretStorePg {
         .compose(v -> newestTwo());
   }
 
+  /** The current keys as stored (after {@link #load} made the first), read without taking a lock. */
+  public Future<LinkSecrets> current() {
+    return newestTwo();
+  }
+
   /** Makes a new key the current one; the one before stays accepted until the next rotation. */
   public Future<LinkSecrets> rotate() {
     return pool.preparedQuery("INSERT INTO download_link_secret (secret) VALUES ($1)").execute(Tuple.of(newSecret()))

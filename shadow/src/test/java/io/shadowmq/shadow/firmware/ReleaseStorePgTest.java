@@ -206,6 +206,7 @@ class ReleaseStorePgTest {
     LinkSecrets third = await(secrets.rotate());
     assertThat(third.previous()).isEqualTo(second.current());
     assertThat(await(secrets.load())).isEqualTo(third);
+    assertThat(await(secrets.current())).isEqualTo(third);
     assertThat(await(pool.query("SELECT count(*) FROM download_link_secret").execute()).iterator().next().getLong(0))
         .isEqualTo(2);
   }
