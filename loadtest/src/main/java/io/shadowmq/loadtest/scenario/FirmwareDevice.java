@@ -64,6 +64,7 @@ public final class FirmwareDevice {
 
   private JsonObject instruction;
   private String failedWith;
+  private String confirmed;
 
   public String thing() {
     return thing;
@@ -89,8 +90,13 @@ public final class FirmwareDevice {
     String target = fw.getString("version");
     String rolloutId = fw.getString("rolloutId");
     if (target.equals(version)) {
-      // Already running it (a repeated delta): say so again so that the shadow converges.
-      report.accept(firmware(version, "applyComplete", 100, null, rolloutId));
+      // Already running it (a repeated delta): say so again, once, so that the shadow converges. Once
+      // only: every report is followed by a delta while desired and reported differ (the links until
+      // the engine trims them), and answering each would feed a loop.
+      if (!(target + "|" + rolloutId).equals(confirmed)) {
+        confirmed = target + "|" + rolloutId;
+        report.accept(firmware(version, "applyComplete", 100, null, rolloutId));
+      }
       return;
     }
     if ((target + "|" + rolloutId).equals(busyWith) || (target + "|" + rolloutId).equals(failedWith)) {
