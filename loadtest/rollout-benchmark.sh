@@ -91,3 +91,6 @@ printf 'wall time %.1f s (1 s polling granularity)\n' "$WALL"
 printf 'broker CPU during the rollout %.1f s (%.0f%% of one core on average; MQTT, shadows, downloads and engine)\n' \
   "$(echo "($CPU1 - $CPU0) / $HZ" | bc -l)" "$(echo "100 * ($CPU1 - $CPU0) / $HZ / $WALL" | bc -l)"
 printf 'device transitions %d: %.0f/s mean, %.0f/s best second\n' "$TOTAL" "$(echo "$TOTAL / $WALL" | bc -l)" "$BEST"
+curl -sf "http://127.0.0.1:$HTTP_PORT/metrics" | awk '/^shadowmq_rollout_report_latency_seconds\{quantile/ {
+  printf "report reaching the engine -> transition committed: %s %.1f ms\n", $1, $2 * 1000 }
+  /^shadowmq_rollout_report_latency_seconds_(count|max)/ { print $1, $2 }'

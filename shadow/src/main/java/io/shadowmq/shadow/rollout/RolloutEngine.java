@@ -48,6 +48,7 @@ final class RolloutEngine {
   final Release release;
   private Map<String, FirmwareReport> reports = new LinkedHashMap<>();
   private boolean flushQueued;
+  private long reportsSince;
   private boolean advanceQueued;
   private boolean stopped;
   private long sweepTimer = -1;
@@ -94,6 +95,9 @@ final class RolloutEngine {
 
   /** A device's firmware report (its reported state changed). Batched: many reports, one read, one write. */
   void report(String device, FirmwareReport report) {
+    if (reports.isEmpty()) {
+      reportsSince = System.nanoTime();
+    }
     reports.put(device, report);
     if (!flushQueued) {
       flushQueued = true;
@@ -104,6 +108,7 @@ final class RolloutEngine {
   private Future<Void> flushReports() {
     flushQueued = false;
     Map<String, FirmwareReport> batch = reports;
+    long since = reportsSince;
     reports = new LinkedHashMap<>();
     return parts.executions().find(id(), new ArrayList<>(batch.keySet())).compose(found -> {
       List<Transition> changes = new ArrayList<>();
@@ -138,6 +143,7 @@ final class RolloutEngine {
       }
       // Trims and fresh links go out in the background: the next batch need not wait for their commits.
       return afterTransitions(changes).onSuccess(v -> {
+        parts.reportLatency().record(System.nanoTime() - since, java.util.concurrent.TimeUnit.NANOSECONDS);
         background(trim(succeeded), "trimming desired firmware");
         background(deliver(relink), "sending fresh links");
       });

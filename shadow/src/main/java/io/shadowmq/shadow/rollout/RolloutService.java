@@ -2,6 +2,7 @@ package io.shadowmq.shadow.rollout;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.shadowmq.shadow.firmware.Release;
 import io.shadowmq.shadow.firmware.ReleaseStore;
@@ -72,7 +73,9 @@ public final class RolloutService implements RolloutEngine.Host {
     Context context = vertx.getOrCreateContext();
     EngineParts parts = new EngineParts(vertx, rollouts, executions, groups, releases, delivery, events, settings,
         Counter.builder("shadowmq.rollout.transitions").description("Execution state changes written by this node's "
-            + "rollout engines").register(registry));
+            + "rollout engines").register(registry),
+        Timer.builder("shadowmq.rollout.report.latency").description("Time from a device's firmware report reaching "
+            + "its engine to the committed transition").publishPercentiles(0.5, 0.99).register(registry));
     RolloutService service = new RolloutService(parts, context, new AdvisoryLocks(vertx, pg), registry);
     shadows.changes().add(service::shadowChanged);
     return service.on(service::claimAll).map(service);
