@@ -78,7 +78,7 @@ public final class NodeHttp {
     RolloutService rollouts = firmware == null ? null : RolloutService.start(vertx, storage.config(), storage.rollouts(),
         storage.executions(), storage.groups(), storage.releases(),
         new FirmwareDelivery(parts.shadows(), parts.shadowReplies(), clients, firmware.links()::mint),
-        new RolloutEvents(publisher), parts.shadows(), RolloutSettings.defaults(), parts.registry())
+        new RolloutEvents(publisher), parts.shadows(), RolloutSettings.defaults().withRescan(config.rolloutRescanSeconds * 1000L), parts.registry())
         .await(30, TimeUnit.SECONDS);
     AdminPorts ports = new AdminPorts(parts.security().adminTokens,
         storage == null ? null : storage.devices(), storage == null ? null : storage.groups(),

@@ -45,6 +45,11 @@ public final class BrokerConfig {
           + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_MAX_CONCURRENT_DOWNLOADS.")
   public int maxConcurrentDownloads;
 
+  @Option(names = "--rollout-rescan-seconds", defaultValue = "30", paramLabel = "SECONDS",
+      description = "How often a continuous rollout scans its target again for devices that joined it. "
+          + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_ROLLOUT_RESCAN_SECONDS.")
+  public int rolloutRescanSeconds;
+
   @Option(names = "--mqtts-port", paramLabel = "PORT",
       description = "MQTT over TLS; 0 picks a free port, -1 turns it off. Default: 8883 when --tls-cert is given. "
           + "Env: SHADOWMQ_MQTTS_PORT.")
@@ -291,6 +296,9 @@ public final class BrokerConfig {
     }
     if (maxConcurrentDownloads < 1) {
       throw new IllegalArgumentException("--max-concurrent-downloads must be at least 1");
+    }
+    if (rolloutRescanSeconds < 1) {
+      throw new IllegalArgumentException("--rollout-rescan-seconds must be at least 1");
     }
   }
 

@@ -24,7 +24,7 @@ class RolloutControlTest {
 
   @BeforeAll
   static void start() throws Exception {
-    f = new RolloutFixture();
+    f = new RolloutFixture("--rollout-rescan-seconds", "1");
     release = f.release("gw-fw", "3.1.0", new JsonObject());
   }
 
@@ -152,6 +152,21 @@ class RolloutControlTest {
     }, 5, "two-1 told by the third");
     JsonObject firstView = f.await(first, v -> count(v, "CANCELED") == 1, 10, "the first counts the cancel");
     assertThat(count(firstView, "NOTIFIED")).isEqualTo(1);
+  }
+
+  @Test
+  void aContinuousRolloutTakesInDevicesThatJoinItsGroup() throws Exception {
+    JsonObject tags = new JsonObject().put("fleet", "cont");
+    f.registered("ct-1", "3.0.0", tags);
+    assertThat(f.api.post("/api/v1/groups", new JsonObject().put("name", "cont").put("selector", tags)).status())
+        .isEqualTo(201);
+    String id = f.create(rollout(new JsonObject().put("group", "cont")).put("continuous", true)).getString("id");
+    f.await(id, v -> count(v, "SUCCEEDED") == 1, 20, "ct-1 updated");
+    SimulatedDevice late = f.registered("ct-2", "3.0.0", tags);
+    JsonObject both = f.await(id, v -> count(v, "SUCCEEDED") == 2, 20, "ct-2 taken in and updated");
+    assertThat(both.getString("state")).isEqualTo("RUNNING"); // it keeps watching the group
+    assertThat(late.version).isEqualTo("3.1.0");
+    assertThat(f.action(id, "cancel").getString("state")).isEqualTo("CANCELED");
   }
 
   @Test

@@ -14,4 +14,8 @@ public record RolloutSettings(int pageSize, long sweepMillis, long rescanMillis,
   public static RolloutSettings defaults() {
     return new RolloutSettings(1000, 1000, 30_000, 5000, 600);
   }
+
+  public RolloutSettings withRescan(long millis) {
+    return new RolloutSettings(pageSize, sweepMillis, millis, claimMillis, linkMarginSeconds);
+  }
 }
