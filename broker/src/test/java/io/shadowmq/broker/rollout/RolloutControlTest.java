@@ -111,6 +111,19 @@ class RolloutControlTest {
   }
 
   @Test
+  void aDeviceWhoseLinkExpiredGetsAFreshOneWithoutFailing() throws Exception {
+    SimulatedDevice d = f.device("exp-1", "3.0.0");
+    d.behaviour = SimulatedDevice.Behaviour.LINK_EXPIRES_ONCE;
+    String id = f.create(rollout(devicesTarget("exp-1"))).getString("id");
+    JsonObject done = f.awaitState(id, "COMPLETED", 20);
+    assertThat(count(done, "SUCCEEDED")).isEqualTo(1);
+    assertThat(d.errors).containsExactly("URL_EXPIRED");
+    assertThat(d.links).hasSize(2);
+    assertThat(d.links.get(1)).isNotEqualTo(d.links.get(0));
+    assertThat(f.execution(id, "exp-1").getInteger("attempt")).isEqualTo(1); // not a retry
+  }
+
+  @Test
   void anOfflineDeviceWaitsInNotifiedAndCatchesUpWhenItReconnects() throws Exception {
     SimulatedDevice away = f.device("off-1", "3.0.0");
     away.disconnect();
@@ -120,6 +133,7 @@ class RolloutControlTest {
     JsonObject waiting = f.rollout(id);
     assertThat(waiting.getString("state")).isEqualTo("RUNNING");
     assertThat(count(waiting, "NOTIFIED")).isEqualTo(1);
+    assertThat(f.broker.gauge("shadowmq.rollout.executions", "state", "NOTIFIED")).isGreaterThanOrEqualTo(1);
 
     away.connect(); // subscribing to its delta brings the instruction at once
     f.awaitState(id, "COMPLETED", 20);

@@ -89,6 +89,8 @@ class RolloutWavesTest {
         && "COMPLETED".equals(e.getString("state")) && "rollout".equals(e.getString("type"))), 10, "completion event");
     assertThat(f.events.stream().filter(e -> id.equals(e.getString("rolloutId")) && "execution".equals(e.getString("type"))
         && "SUCCEEDED".equals(e.getString("state"))).count()).isEqualTo(6);
+    eventually(() -> f.broker.gauge("shadowmq.rollouts", "state", "COMPLETED") >= 1, 10, "the rollouts meter");
+    assertThat(f.broker.counter("shadowmq.rollout.transitions")).isGreaterThanOrEqualTo(18);
     // deployment history per device and per group
     JsonArray history = f.api.get("/api/v1/devices/mw-1/rollouts").json().getJsonArray("items");
     assertThat(history.getJsonObject(0).getString("rolloutId")).isEqualTo(id);

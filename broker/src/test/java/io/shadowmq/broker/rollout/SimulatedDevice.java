@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * device: succeed, fail the download or the apply, stall after starting, or ignore everything.
  */
 final class SimulatedDevice implements AutoCloseable {
-  enum Behaviour { SUCCEED, FAIL_DOWNLOAD, FAIL_APPLY, STALL, IGNORE }
+  enum Behaviour { SUCCEED, FAIL_DOWNLOAD, FAIL_APPLY, STALL, IGNORE, LINK_EXPIRES_ONCE }
 
   private static final ScheduledExecutorService WORK = Executors.newScheduledThreadPool(2, r -> {
     Thread t = new Thread(r, "simulated-devices");
@@ -54,6 +54,8 @@ final class SimulatedDevice implements AutoCloseable {
   final List<String> statuses = new CopyOnWriteArrayList<>();
   /** Every error code this device reported. */
   final List<String> errors = new CopyOnWriteArrayList<>();
+  /** Every download link it was given, in order. */
+  final List<String> links = new CopyOnWriteArrayList<>();
   /** How many method calls it answered. */
   final List<String> methodCalls = new CopyOnWriteArrayList<>();
 
@@ -150,6 +152,12 @@ final class SimulatedDevice implements AutoCloseable {
       status(method, "downloading", null, null);
       if (behaviour == Behaviour.STALL) {
         return; // stays busy and silent
+      }
+      links.add(artifacts.getJsonObject(0).getString("url"));
+      if (behaviour == Behaviour.LINK_EXPIRES_ONCE) {
+        behaviour = Behaviour.SUCCEED; // as if the link had expired before the device got to it
+        fail(method, "downloadFailed", "URL_EXPIRED", "the download link has expired");
+        return;
       }
       String imageVersion = null;
       for (int i = 0; i < artifacts.size(); i++) {

@@ -145,7 +145,7 @@ final class RolloutEngine {
       return afterTransitions(changes).onSuccess(v -> {
         parts.reportLatency().record(System.nanoTime() - since, java.util.concurrent.TimeUnit.NANOSECONDS);
         background(trim(succeeded), "trimming desired firmware");
-        background(deliver(relink), "sending fresh links");
+        background(deliver(relink, 1), "sending fresh links");
       });
     });
   }
@@ -326,11 +326,19 @@ final class RolloutEngine {
 
   /** Tells these devices what to install (shadow: their desired state; method: a call), with fresh links. */
   Future<Void> deliver(List<ExecutionStorePg.Picked> picked) {
+    return deliver(picked, 0);
+  }
+
+  /**
+   * As {@link #deliver(List)}, the links living {@code extraSeconds} longer: links replacing expired
+   * ones differ from those minted in the same second.
+   */
+  private Future<Void> deliver(List<ExecutionStorePg.Picked> picked, int extraSeconds) {
     if (picked.isEmpty()) {
       return Future.succeededFuture();
     }
     Instant expires = Instant.now().plusSeconds(rollout.spec().timeouts().deadlineSeconds()
-        + (long) parts.settings().linkMarginSeconds());
+        + (long) parts.settings().linkMarginSeconds() + extraSeconds);
     if (rollout.spec().delivery() == RolloutSpec.Delivery.METHOD) {
       for (ExecutionStorePg.Picked p : picked) {
         call(p.deviceId(), expires);
