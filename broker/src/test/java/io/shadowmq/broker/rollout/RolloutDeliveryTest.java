@@ -62,8 +62,9 @@ class RolloutDeliveryTest {
         .execute(Tuple.of(release)).await(10, TimeUnit.SECONDS);
     String id = f.create(new JsonObject().put("releaseId", release).put("target", devicesTarget("sha-1"))
         .put("failureThreshold", new JsonObject().put("minExecuted", 5))).getString("id");
-    JsonObject failed = f.await(id, v -> count(v, "FAILED") == 1, 20, "sha-1 failed");
-    assertThat(failed.getString("state")).isEqualTo("COMPLETED");
+    JsonObject failed = f.await(id, v -> count(v, "FAILED") == 1 && v.getString("state").equals("COMPLETED"), 20,
+        "sha-1 failed");
+    assertThat(failed.getDouble("failureRate")).isEqualTo(100.0);
     assertThat(f.execution(id, "sha-1").getJsonObject("lastError").getString("code")).isEqualTo("CHECKSUM_MISMATCH");
     assertThat(d.statuses).doesNotContain("verified", "applying");
     assertThat(d.version).isEqualTo("4.0.0");

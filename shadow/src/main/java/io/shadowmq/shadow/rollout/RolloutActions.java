@@ -87,7 +87,7 @@ final class RolloutActions {
           for (ExecutionStorePg.Picked p : page) {
             changes.add(new Transition(engine.id(), p.deviceId(), state, ExecutionState.CANCELED, p.wave(), p.attempt(),
                 why, null));
-            engine.callPending.remove(p.deviceId());
+            engine.calls.forget(p.deviceId());
           }
           Future<Void> told = revert ? revertAll(page) : clearAll(page);
           return engine.ledger.write(changes).compose(v -> told)
@@ -174,7 +174,7 @@ final class RolloutActions {
         return Future.failedFuture(new NotAllowed("the execution of " + device + " is " + x.state() + " already"));
       }
       Transition t = engine.move(x, ExecutionState.CANCELED, Transition.error("CANCELED", "canceled by an operator"), null);
-      engine.callPending.remove(device);
+      engine.calls.forget(device);
       Future<Boolean> told = x.state() == ExecutionState.QUEUED && x.wave() < 0 ? Future.succeededFuture(true)
           : engine.parts.delivery().clear(device);
       return engine.afterTransitions(List.of(t)).compose(v -> told)

@@ -1,7 +1,6 @@
 package io.shadowmq.shadow.rollout;
 
 import io.shadowmq.shadow.firmware.Release;
-import io.shadowmq.shadow.port.MethodResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -9,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +52,8 @@ final class RolloutEngine {
   private long sweepTimer = -1;
   private long wakeTimer = -1;
   private Instant lastScanEnd = Instant.now();
-  /** Method mode: devices whose firmwareUpdate call did not get through yet (offline, or no answer). */
-  final Set<String> callPending = new HashSet<>();
+  /** Method mode: the firmwareUpdate calls. */
+  final FirmwareCalls calls = new FirmwareCalls(this);
 
   RolloutEngine(EngineParts parts, Host host, Rollout rollout, Release release) {
     this.parts = parts;
@@ -159,7 +157,7 @@ final class RolloutEngine {
           failedWaves.add(t.wave());
         }
         if (t.to().terminal()) {
-          callPending.remove(t.deviceId());
+          calls.forget(t.deviceId());
         }
       }
       requestAdvance();
@@ -192,28 +190,17 @@ final class RolloutEngine {
   }
 
   private Future<Void> checkThreshold(Set<Integer> waves) {
-    if (rollout.state() != RolloutState.RUNNING) {
+    RolloutSpec.FailureThreshold ft = rollout.spec().failureThreshold();
+    String reason = FailureThresholdCheck.crossed(ft, ledger.counts(), waves);
+    if (reason == null || rollout.state() != RolloutState.RUNNING) {
       return Future.succeededFuture();
     }
-    RolloutSpec.FailureThreshold ft = rollout.spec().failureThreshold();
-    List<Integer> scopes = new ArrayList<>();
-    scopes.add(null);
-    scopes.addAll(waves);
-    for (Integer wave : scopes) {
-      long[] ff = ledger.counts().finishedAndFailed(wave);
-      if (ff[0] >= ft.minExecuted() && ff[1] * 100.0 >= ft.percent() * ff[0]) {
-        String reason = String.format("failure threshold: %d of %d finished executions failed%s (%d%%), at or above %s%%",
-            ff[1], ff[0], wave == null ? "" : " in wave " + wave, Math.round(ff[1] * 100.0 / ff[0]),
-            RolloutView.number(ft.percent()));
-        LOG.info("rollout {}: {}, {}", id(), reason, ft.action().word());
-        return switch (ft.action()) {
-          case PAUSE -> setState(RolloutState.PAUSED, reason);
-          case ABORT -> actions.abort(reason);
-          case ROLLBACK -> actions.rollback(reason);
-        };
-      }
-    }
-    return Future.succeededFuture();
+    LOG.info("rollout {}: {}, {}", id(), reason, ft.action().word());
+    return switch (ft.action()) {
+      case PAUSE -> setState(RolloutState.PAUSED, reason);
+      case ABORT -> actions.abort(reason);
+      case ROLLBACK -> actions.rollback(reason);
+    };
   }
 
   /** Asks for one more look at the waves (coalesced: at most one is queued). */
@@ -280,8 +267,6 @@ final class RolloutEngine {
     return retried.compose(again -> {
       ledger.notified(again, false);
       long fresh = Math.min(Math.min(free - again.size(), plan.size(w) - c.assigned(w)), page);
-      LOG.debug("rollout {}: wave {} of {} ({} devices, {} notified), {} in flight, {} retried, {} to notify", id(), w,
-          plan.waves(), plan.size(w), c.assigned(w), c.inFlight(), again.size(), fresh);
       Future<List<ExecutionStorePg.Picked>> picked = fresh > 0 && unassigned > 0
           ? parts.executions().pickNew(id(), (int) fresh, w) : Future.succeededFuture(List.of());
       return picked.compose(news -> {
@@ -341,7 +326,7 @@ final class RolloutEngine {
         + (long) parts.settings().linkMarginSeconds() + extraSeconds);
     if (rollout.spec().delivery() == RolloutSpec.Delivery.METHOD) {
       for (ExecutionStorePg.Picked p : picked) {
-        call(p.deviceId(), expires);
+        calls.call(p.deviceId(), expires);
       }
       return Future.succeededFuture();
     }
@@ -355,29 +340,6 @@ final class RolloutEngine {
 
   private void background(Future<Void> work, String what) {
     work.onFailure(e -> LOG.warn("rollout {}: {} failed: {}", id(), what, e.toString()));
-  }
-
-  private void call(String device, Instant expires) {
-    callPending.remove(device);
-    parts.delivery().invoke(release, device, expires).onComplete(ar -> steps.run(() -> called(device, ar.result())));
-  }
-
-  private Future<Void> called(String device, MethodResult result) {
-    if (result.outcome() != MethodResult.Outcome.ANSWERED) {
-      callPending.add(device); // offline or silent: called again by the sweep until it answers
-      return Future.succeededFuture();
-    }
-    if (result.status() < 300) {
-      return Future.succeededFuture();
-    }
-    return parts.executions().find(id(), List.of(device)).compose(found -> {
-      Execution x = found.get(device);
-      if (x == null || !x.state().inFlight()) {
-        return Future.succeededFuture();
-      }
-      return afterTransitions(List.of(failure(x, ExecutionState.FAILED, Transition.error("METHOD_REJECTED",
-          FirmwareDelivery.METHOD + " answered status " + result.status()))));
-    });
   }
 
   /** Periodic: timeouts, due retries, method calls to retry, continuous target scans. */
@@ -400,12 +362,9 @@ final class RolloutEngine {
           if (ar.failed()) {
             LOG.warn("rollout {}: sweep failed: {}", id(), ar.cause().toString());
           }
-          if (!callPending.isEmpty() && rollout.state().active()) {
-            Instant expires = Instant.now().plusSeconds(rollout.spec().timeouts().deadlineSeconds()
-                + (long) parts.settings().linkMarginSeconds());
-            for (String d : List.copyOf(callPending)) {
-              call(d, expires);
-            }
+          if (rollout.state().active()) {
+            calls.callAgain(Instant.now().plusSeconds(rollout.spec().timeouts().deadlineSeconds()
+                + (long) parts.settings().linkMarginSeconds()));
           }
           if (rollout.spec().continuous() && rollout.scanDone() && rollout.state() == RolloutState.RUNNING
               && Instant.now().isAfter(lastScanEnd.plusMillis(parts.settings().rescanMillis()))) {

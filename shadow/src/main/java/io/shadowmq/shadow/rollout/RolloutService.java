@@ -180,11 +180,11 @@ public final class RolloutService implements RolloutEngine.Host {
 
   @Override
   public void stateChanged(Rollout rollout) {
-    claimAllSoon();
+    countStates();
     refreshCounts();
   }
 
-  private void claimAllSoon() {
+  private void countStates() {
     parts.rollouts().countByState().onSuccess(m -> {
       rolloutsByState.clear();
       m.forEach(e -> rolloutsByState.put(e.getKey(), ((Number) e.getValue()).longValue()));
@@ -276,7 +276,7 @@ public final class RolloutService implements RolloutEngine.Host {
       return groupThere.compose(v -> parts.rollouts().create(r))
           .compose(v -> on(() -> claim(id).map(e -> {
             parts.events().rollout(r);
-            claimAllSoon();
+            countStates();
             return view(e, r);
           })));
     });
