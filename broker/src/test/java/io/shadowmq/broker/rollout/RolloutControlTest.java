@@ -8,6 +8,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Instant;
+
 import static io.shadowmq.broker.rollout.RolloutFixture.count;
 import static io.shadowmq.broker.rollout.RolloutFixture.devicesTarget;
 import static io.shadowmq.broker.rollout.RolloutFixture.eventually;
@@ -184,12 +186,51 @@ class RolloutControlTest {
   }
 
   @Test
+  void anOperatorPausesResumesAndRollsBackACompletedRollout() throws Exception {
+    f.release("gw-fw", "3.0.0", new JsonObject()); // what a rollback goes back to
+    SimulatedDevice a = f.device("op-a", "3.0.0");
+    SimulatedDevice b = f.device("op-b", "3.0.0");
+    String id = f.create(rollout(devicesTarget("op-a", "op-b"))
+        .put("waves", new JsonObject().put("sizes", new JsonArray().add(1).add(2)))
+        .put("successGate", new JsonObject().put("percent", 100).put("bakeSeconds", 1))).getString("id");
+    f.await(id, v -> count(v, "SUCCEEDED") == 1, 20, "op-a updated");
+    assertThat(f.action(id, "pause").getString("state")).isEqualTo("PAUSED");
+    Thread.sleep(1500); // longer than the bake: a paused rollout tells nobody
+    assertThat(f.execution(id, "op-b").getString("state")).isEqualTo("QUEUED");
+    assertThat(f.action(id, "resume").getString("state")).isEqualTo("RUNNING");
+    f.awaitState(id, "COMPLETED", 20);
+    assertThat(b.version).isEqualTo("3.1.0");
+
+    JsonObject rolledBack = f.action(id, "rollback");
+    assertThat(rolledBack.getString("state")).isEqualTo("ROLLED_BACK");
+    assertThat(rolledBack.getString("reason")).isEqualTo("rolled back by an operator");
+    eventually(() -> "3.0.0".equals(a.version) && "3.0.0".equals(b.version), 20, "both back on 3.0.0");
+    assertThat(f.desiredFirmware("op-a").getJsonArray("artifacts").getJsonObject(0).getString("url"))
+        .contains("device=op-a"); // the old release's image, with a link of its own
+  }
+
+  @Test
+  void aRolloutWithAStartTimeWaitsForIt() throws Exception {
+    f.device("at-1", "3.0.0");
+    JsonObject created = f.create(rollout(devicesTarget("at-1"))
+        .put("startAt", java.time.Instant.now().plusSeconds(2).toString()));
+    assertThat(created.getString("state")).isEqualTo("SCHEDULED");
+    String id = created.getString("id");
+    JsonObject waiting = f.await(id, v -> count(v, "QUEUED") == 1, 10, "at-1 queued");
+    assertThat(waiting.getString("state")).isEqualTo("SCHEDULED");
+    f.awaitState(id, "COMPLETED", 20);
+    assertThat(Instant.parse(f.execution(id, "at-1").getString("notifiedAt")))
+        .isAfterOrEqualTo(Instant.parse(created.getJsonObject("spec").getString("startAt")));
+  }
+
+  @Test
   void aRolloutThatNeedsApprovalWaitsForIt() throws Exception {
     f.device("ap-1", "3.0.0");
     JsonObject created = f.create(rollout(devicesTarget("ap-1")).put("requireApproval", true));
     String id = created.getString("id");
     assertThat(created.getString("state")).isEqualTo("WAITING_APPROVAL");
-    Thread.sleep(300);
+    f.await(id, v -> count(v, "QUEUED") == 1, 10, "ap-1 queued");
+    Thread.sleep(300); // nobody is told while it waits
     assertThat(f.execution(id, "ap-1").getString("state")).isEqualTo("QUEUED");
     assertThat(f.action(id, "approve").getString("state")).isEqualTo("RUNNING");
     f.awaitState(id, "COMPLETED", 20);
