@@ -9,20 +9,26 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code PUT /api/v1/releases/{id}/artifacts/{name}} with the file as the body: streamed into the
  * store (no body handler buffers it), its SHA-256 computed on the way and checked against
  * {@code X-Checksum-Sha256} when given. 201 with name, size and sha256; 400 on a checksum mismatch,
- * 413 past the size limit, 404 for an unknown release, 409 when the name is taken. A refused
- * upload keeps nothing.
+ * 413 past the size limit, 404 for an unknown release, 409 when the name is taken, 503 with
+ * Retry-After while {@code maxConcurrentUploads} uploads run on this node (each holds a connection
+ * of the artifact pool for its whole transaction). A refused upload keeps nothing.
  */
 final class ArtifactUploads {
   static final String CHECKSUM_HEADER = "X-Checksum-Sha256";
   /** After a refusal the rest of the body is read and dropped, up to this, so the client sees the answer. */
   private static final long DISCARD_AT_MOST = 64L * 1024 * 1024;
 
+  /** Seconds a client is told to wait when every upload slot is taken. */
+  static final int RETRY_AFTER_SECONDS = 10;
+
   private final FirmwarePorts ports;
+  private final AtomicInteger active = new AtomicInteger();
 
   ArtifactUploads(FirmwarePorts ports) {
     this.ports = ports;
@@ -60,7 +66,14 @@ final class ArtifactUploads {
       }
       NewArtifact artifact = new NewArtifact(ctx.pathParam("id"), name, contentType.trim(), checksum,
           p.maxArtifactSize());
+      if (active.incrementAndGet() > p.maxConcurrentUploads()) {
+        active.decrementAndGet();
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
+        throw new ApiError(503, "busy", p.maxConcurrentUploads() + " uploads are running on this node "
+            + "(--max-concurrent-uploads); retry after " + RETRY_AFTER_SECONDS + " s");
+      }
       p.releases().storeArtifact(artifact, request).onComplete(ar -> {
+        active.decrementAndGet();
         if (ar.succeeded()) {
           Artifact a = ar.result();
           ctx.response().setStatusCode(201).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -12,9 +12,10 @@ import io.shadowmq.shadow.firmware.ReleaseUsage;
  *
  * @param maxArtifactSize        largest artifact upload in bytes (413 past it)
  * @param maxConcurrentDownloads downloads served at once by this node (503 past it)
+ * @param maxConcurrentUploads   uploads stored at once by this node (503 past it)
  * @param registry               where download meters go (the process's registry)
  */
 public record FirmwarePorts(ReleaseStore releases, ReleaseUsage usage, PresignedUrls links,
                             LinkSecretStorePg linkSecrets, FirmwareReportsPg reports, long maxArtifactSize,
-                            int maxConcurrentDownloads, MeterRegistry registry) {
+                            int maxConcurrentDownloads, int maxConcurrentUploads, MeterRegistry registry) {
 }

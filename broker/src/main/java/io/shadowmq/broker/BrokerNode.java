@@ -108,7 +108,7 @@ public final class BrokerNode implements AutoCloseable {
       DurableRetainedMessages durableRetained = null;
       if (!config.inMemory) {
         storage = Storage.start(vertx, new Storage.Options(config.pgUrl, config.dataDir, config.pgPoolSize,
-            config.storageWriteInterval, config.storageQueueCapacity), registry);
+            config.storageWriteInterval, config.storageQueueCapacity, config.maxConcurrentUploads), registry);
         durableRetained = new DurableRetainedMessages(retainedTree, storage.retained());
         retained = durableRetained;
         journal = new StoredSessions(storage.sessions(), tree);

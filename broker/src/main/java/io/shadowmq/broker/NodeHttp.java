@@ -119,7 +119,8 @@ public final class NodeHttp {
         : (secure ? "https://" : "http://") + ownHost + ":" + self[0].port(), Clock.systemUTC(),
         storage.linkSecrets().load().await(30, TimeUnit.SECONDS));
     return new FirmwarePorts(storage.releases(), storage.rollouts(), links, storage.linkSecrets(),
-        storage.firmwareReports(), config.maxArtifactSize, config.maxConcurrentDownloads, registry);
+        storage.firmwareReports(), config.maxArtifactSize, config.maxConcurrentDownloads, config.maxConcurrentUploads,
+        registry);
   }
 
   /** The bind address as a URL host: a wildcard address becomes this machine's name. */

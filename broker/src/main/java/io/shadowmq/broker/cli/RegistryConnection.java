@@ -33,7 +33,7 @@ final class RegistryConnection {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     Vertx vertx = Vertx.vertx();
     try {
-      Storage storage = Storage.start(vertx, new Storage.Options(pgUrl, dataDir, 2, 100, 1000), new SimpleMeterRegistry());
+      Storage storage = Storage.start(vertx, new Storage.Options(pgUrl, dataDir, 2, 100, 1000, 1), new SimpleMeterRegistry());
       try {
         return work.run(storage);
       } finally {

@@ -50,6 +50,12 @@ public final class BrokerConfig {
           + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_ROLLOUT_RESCAN_SECONDS.")
   public int rolloutRescanSeconds;
 
+  @Option(names = "--max-concurrent-uploads", defaultValue = "2", paramLabel = "N",
+      description = "Firmware uploads this node stores at once, each on a PostgreSQL connection of its own (apart from "
+          + "--pg-pool-size); past it 503 with Retry-After. Default: ${DEFAULT-VALUE}. "
+          + "Env: SHADOWMQ_MAX_CONCURRENT_UPLOADS.")
+  public int maxConcurrentUploads;
+
   @Option(names = "--mqtts-port", paramLabel = "PORT",
       description = "MQTT over TLS; 0 picks a free port, -1 turns it off. Default: 8883 when --tls-cert is given. "
           + "Env: SHADOWMQ_MQTTS_PORT.")
@@ -299,6 +305,9 @@ public final class BrokerConfig {
     }
     if (rolloutRescanSeconds < 1) {
       throw new IllegalArgumentException("--rollout-rescan-seconds must be at least 1");
+    }
+    if (maxConcurrentUploads < 1) {
+      throw new IllegalArgumentException("--max-concurrent-uploads must be at least 1");
     }
   }
 

@@ -33,7 +33,7 @@ final class Provision {
 
   void into(Path dataDir) throws Exception {
     Vertx vertx = Vertx.vertx();
-    try (Storage storage = Storage.start(vertx, new Storage.Options(null, dataDir, 1, 100, 1000),
+    try (Storage storage = Storage.start(vertx, new Storage.Options(null, dataDir, 1, 100, 1000, 1),
         new SimpleMeterRegistry())) {
       for (Device d : devices) {
         storage.devices().add(d).await(30, TimeUnit.SECONDS);

@@ -343,13 +343,14 @@ public final class PubSubScenario implements Scenario {
     void send() {
       long now = System.nanoTime();
       long seq = this.seq++;
-      if (now >= measureStart) {
+      boolean measured = now >= measureStart;
+      if (measured) {
         sent++;
         counters.sent.increment();
       }
       unfinished++;
       inflight.increment();
-      Buffer payload = Payloads.encode(index, seq, now, opts.payloadBytes());
+      Buffer payload = Payloads.encode(index, seq, now, measured, opts.payloadBytes());
       link.publish(topic, payload, opts.qos(), false).onComplete(ar -> {
         unfinished--;
         inflight.decrement();
@@ -373,10 +374,10 @@ public final class PubSubScenario implements Scenario {
         counters.error("foreign message on " + topic);
         return;
       }
-      long sentAt = Payloads.sendNanos(payload);
-      if (sentAt < measureStart) {
+      if (!Payloads.measured(payload)) {
         return;
       }
+      long sentAt = Payloads.sendNanos(payload);
       latency.recordNanosSince(sentAt, now);
       counters.delivered.increment();
       lastDeliveryNanos.accumulateAndGet(now, Math::max);

@@ -29,9 +29,16 @@ public final class ReleaseStorePg implements ReleaseStore {
   private static final String ARTIFACT_COLUMNS = "id, release_id, name, size, sha256, content_type";
 
   private final Pool pool;
+  private final Pool artifactPool;
 
-  public ReleaseStorePg(Pool pool) {
+  /**
+   * @param pool         releases and artifact metadata
+   * @param artifactPool artifact bytes: uploads (one connection each, for the whole upload) and
+   *                     the chunk reads of downloads
+   */
+  public ReleaseStorePg(Pool pool, Pool artifactPool) {
     this.pool = pool;
+    this.artifactPool = artifactPool;
   }
 
   @Override
@@ -80,7 +87,7 @@ public final class ReleaseStorePg implements ReleaseStore {
 
   @Override
   public Future<Artifact> storeArtifact(NewArtifact artifact, ReadStream<Buffer> body) {
-    return new ArtifactWriter(pool, artifact, UUID.randomUUID().toString(), CHUNK_SIZE).write(body);
+    return new ArtifactWriter(artifactPool, artifact, UUID.randomUUID().toString(), CHUNK_SIZE).write(body);
   }
 
   @Override
@@ -88,7 +95,7 @@ public final class ReleaseStorePg implements ReleaseStore {
     int seq = Math.toIntExact(offset / CHUNK_SIZE);
     int within = (int) (offset % CHUNK_SIZE);
     int length = Math.min(maxLength, CHUNK_SIZE - within);
-    return pool.preparedQuery("SELECT substring(data FROM $3 FOR $4) FROM firmware_chunk WHERE artifact_id = $1 AND seq = $2")
+    return artifactPool.preparedQuery("SELECT substring(data FROM $3 FOR $4) FROM firmware_chunk WHERE artifact_id = $1 AND seq = $2")
         .execute(Tuple.of(artifactId, seq, within + 1, length))
         .map(rows -> rows.size() == 0 ? Buffer.buffer() : rows.iterator().next().getBuffer(0));
   }

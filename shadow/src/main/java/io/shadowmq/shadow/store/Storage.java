@@ -40,12 +40,23 @@ public final class Storage implements AutoCloseable {
    * @param poolSize         connections in the pool
    * @param writeBehindMillis longest a retained message or session change waits before it is written
    * @param queueCapacity    changes kept per store while PostgreSQL is slow or down
+   * @param artifactUploads  firmware uploads at once: each holds a connection of the artifact pool
+   *                         for its whole transaction
    */
-  public record Options(String pgUrl, Path dataDir, int poolSize, long writeBehindMillis, int queueCapacity) {
+  public record Options(String pgUrl, Path dataDir, int poolSize, long writeBehindMillis, int queueCapacity,
+                        int artifactUploads) {
   }
+
+  /**
+   * Connections of the artifact pool beyond one per running upload: the chunk reads of downloads
+   * share them. Artifact bytes move on a pool of their own so that a long upload or many downloads
+   * never hold a connection that a shadow commit or a session write waits for.
+   */
+  private static final int ARTIFACT_READ_CONNECTIONS = 2;
 
   private final EmbeddedPostgresServer embedded;
   private final Pool pool;
+  private final Pool artifactPool;
   private final RetainedMessageStorePg retained;
   private final SessionStorePg sessions;
   private final ShadowStorePg shadows;
@@ -62,19 +73,20 @@ public final class Storage implements AutoCloseable {
   private final long probeTimer;
   private final Vertx vertx;
 
-  private Storage(Vertx vertx, EmbeddedPostgresServer embedded, PostgresConfig config, Pool pool, Options options,
-                  MeterRegistry registry) {
+  private Storage(Vertx vertx, EmbeddedPostgresServer embedded, PostgresConfig config, Pool pool, Pool artifactPool,
+                  Options options, MeterRegistry registry) {
     this.vertx = vertx;
     this.embedded = embedded;
     this.config = config;
     this.pool = pool;
+    this.artifactPool = artifactPool;
     this.retained = new RetainedMessageStorePg(vertx, pool, options.queueCapacity(), options.writeBehindMillis(), registry);
     this.sessions = new SessionStorePg(vertx, pool, options.queueCapacity(), options.writeBehindMillis(), registry);
     this.shadows = new ShadowStorePg(vertx, pool, options.queueCapacity(), SHADOW_BATCH, registry);
     this.devices = new DeviceStorePg(pool);
     this.adminTokens = new AdminTokenStorePg(pool);
     this.groups = new GroupStorePg(pool);
-    this.releases = new ReleaseStorePg(pool);
+    this.releases = new ReleaseStorePg(pool, artifactPool);
     this.linkSecrets = new LinkSecretStorePg(pool);
     this.rollouts = new RolloutStorePg(pool);
     this.executions = new ExecutionStorePg(vertx, pool, options.queueCapacity(), registry);
@@ -102,7 +114,13 @@ public final class Storage implements AutoCloseable {
           .connectingTo(config.connectOptions())
           .using(vertx)
           .build();
-      return new Storage(vertx, embedded, config, pool, options, registry);
+      Pool artifactPool = PgBuilder.pool()
+          .with(new PoolOptions().setMaxSize(options.artifactUploads() + ARTIFACT_READ_CONNECTIONS).setShared(true)
+              .setName("shadowmq-artifacts"))
+          .connectingTo(config.connectOptions())
+          .using(vertx)
+          .build();
+      return new Storage(vertx, embedded, config, pool, artifactPool, options, registry);
     } catch (Exception e) {
       if (embedded != null) {
         embedded.close();
@@ -204,9 +222,9 @@ public final class Storage implements AutoCloseable {
       LOG.warn("not every pending change was written at shutdown: {}", e.toString());
     }
     try {
-      pool.close().await(5, TimeUnit.SECONDS);
+      Future.join(pool.close(), artifactPool.close()).await(5, TimeUnit.SECONDS);
     } catch (Exception e) {
-      LOG.warn("closing the PostgreSQL pool: {}", e.toString());
+      LOG.warn("closing the PostgreSQL pools: {}", e.toString());
     }
     if (embedded != null) {
       try {

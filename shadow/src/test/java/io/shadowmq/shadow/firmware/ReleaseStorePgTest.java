@@ -38,7 +38,7 @@ class ReleaseStorePgTest {
   void open() throws Exception {
     PostgresConfig db = TestPostgres.freshDatabase(vertx);
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(3)).connectingTo(db.connectOptions()).using(vertx).build();
-    store = new ReleaseStorePg(pool);
+    store = new ReleaseStorePg(pool, pool);
   }
 
   @AfterEach
