@@ -5,7 +5,8 @@
 #
 # Usage: loadtest/rollout-benchmark.sh [DEVICES] [BAKE_SECONDS] [APPLY_SECONDS]
 #   defaults: 10000 devices, 2 s bake between waves, 0.5 s apply time on the devices.
-# Needs the jars: mvn -B -q install -DskipTests. Uses curl, jq and bc. Extra broker options: BROKER_OPTS="...".
+# Needs the jars: mvn -B -q install -DskipTests. Uses curl, jq and bc. Extra broker options: BROKER_OPTS="...",
+# extra JVM options of the broker (a flight recording, say): BROKER_JAVA_OPTS="...".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DEVICES=${1:-10000}
@@ -24,7 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-java -Xmx2g -jar broker/target/shadowmq.jar --data-dir "$WORK/data" --bind 127.0.0.1 --allow-anonymous \
+java -Xmx2g ${BROKER_JAVA_OPTS:-} -jar broker/target/shadowmq.jar --data-dir "$WORK/data" --bind 127.0.0.1 --allow-anonymous \
   --mqtt-port "$MQTT_PORT" --ws-port -1 --http-port "$HTTP_PORT" --log-level warn ${BROKER_OPTS:-} > "$WORK/broker.log" 2>&1 &
 BROKER_PID=$!
 for _ in $(seq 1 120); do grep -q "listener=http" "$WORK/broker.log" && break; sleep 0.5; done

@@ -44,6 +44,21 @@ class RolloutSpecReaderTest {
   }
 
   @Test
+  void aListedDeviceCountsOnceInTheOrderItWasFirstGiven() {
+    JsonArray ids = new JsonArray().add("b").add("a").add("b").add("c").add("a");
+    RolloutSpec spec = RolloutSpecReader.read(minimal().put("target", new JsonObject().put("devices", ids)));
+    assertThat(spec.target().devices()).containsExactly("b", "a", "c");
+
+    JsonArray many = new JsonArray();
+    for (int i = 0; i < RolloutSpecReader.MAX_LISTED_DEVICES; i++) {
+      many.add("dev-" + (RolloutSpecReader.MAX_LISTED_DEVICES - i));
+    }
+    RolloutSpec big = RolloutSpecReader.read(minimal().put("target", new JsonObject().put("devices", many)));
+    assertThat(big.target().devices()).hasSize(RolloutSpecReader.MAX_LISTED_DEVICES)
+        .startsWith("dev-" + RolloutSpecReader.MAX_LISTED_DEVICES);
+  }
+
+  @Test
   void aBadMemberIsNamed() {
     assertThatThrownBy(() -> RolloutSpecReader.read(minimal().put("target", new JsonObject().put("group", "a")
         .put("devices", new JsonArray().add("b"))))).isInstanceOfSatisfying(InvalidSpecException.class,
