@@ -37,4 +37,9 @@ public final class BrokerPublisher implements Publisher {
   public int publish(String topic, byte[] payload, int qos, boolean retain) {
     return broker.publish(new Message(topic, payload, qos, retain, PacketProperties.NONE, 0, null));
   }
+
+  @Override
+  public boolean hasSubscribers(String topic) {
+    return broker.router().tree().hasSubscribers(topic);
+  }
 }

@@ -11,4 +11,10 @@ public interface Publisher {
    * many subscribers it went to.
    */
   int publish(String topic, byte[] payload, int qos, boolean retain);
+
+  /**
+   * Whether a publish to this topic now would reach anyone, so that a message nobody would get
+   * need not be built. A message to be retained must be published all the same.
+   */
+  boolean hasSubscribers(String topic);
 }

@@ -22,6 +22,9 @@ public final class RolloutEvents {
 
   /** {@code {"type": "rollout", "rolloutId", "state", "reason"?, "currentWave", "at"}}. */
   public void rollout(Rollout r) {
+    if (!listened(r.id())) {
+      return;
+    }
     JsonObject e = new JsonObject().put("type", "rollout").put("rolloutId", r.id()).put("state", r.state().name())
         .put("currentWave", r.currentWave()).put("at", Instant.now().toString());
     if (r.reason() != null) {
@@ -32,6 +35,9 @@ public final class RolloutEvents {
 
   /** {@code {"type": "execution", "rolloutId", "device", "from", "state", "attempt", "wave"?, "error"?, "at"}}. */
   public void execution(Transition t) {
+    if (!listened(t.rolloutId())) {
+      return;
+    }
     JsonObject e = new JsonObject().put("type", "execution").put("rolloutId", t.rolloutId()).put("device", t.deviceId())
         .put("from", t.from().name()).put("state", t.to().name()).put("attempt", t.attempt())
         .put("at", Instant.now().toString());
@@ -42,6 +48,11 @@ public final class RolloutEvents {
       e.put("error", t.error());
     }
     send(t.rolloutId(), e);
+  }
+
+  /** Events are built only when someone subscribes to them: a large wave makes thousands at once. */
+  private boolean listened(String rolloutId) {
+    return publisher != null && publisher.hasSubscribers(topic(rolloutId));
   }
 
   private void send(String rolloutId, JsonObject event) {
