@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Share of a flight recording's CPU samples whose stack passes through given packages.
 
-Usage: jfr print --events jdk.ExecutionSample REC.jfr | loadtest/jfr-cpu-share.py PREFIX [PREFIX...]
+Usage: jfr print --stack-depth 64 --events jdk.ExecutionSample REC.jfr | loadtest/jfr-cpu-share.py PREFIX [PREFIX...]
 
 A sample counts for the first PREFIX (in the order given) found anywhere in its stack, so list the
 most specific first (io.shadowmq.shadow.rollout before io.shadowmq). Samples are of Java code only:
