@@ -103,19 +103,23 @@ public final class ShadowEngine {
     }
     Shadow next = new Shadow(desired, reported, metadata, currentVersion + 1, true);
 
+    // Replies are built when first asked for: a reply nobody subscribes to is never built. What
+    // they are built from does not change afterwards (the request's state and the new shadow).
     List<ShadowReply> replies = new ArrayList<>(3);
-    JsonObject accepted = new JsonObject()
-        .put("state", state.copy())
-        .put("metadata", ShadowMerge.metadataOf(state, now))
-        .put("version", next.version())
-        .put("timestamp", now);
-    putToken(accepted, body.clientToken);
-    replies.add(new ShadowReply(ShadowReply.Kind.ACCEPTED, accepted));
-    JsonObject delta = deltaMessage(next, body.clientToken, now);
-    if (delta != null) {
-      replies.add(new ShadowReply(ShadowReply.Kind.DELTA, delta));
-    }
     String clientToken = body.clientToken;
+    replies.add(ShadowReply.lazy(ShadowReply.Kind.ACCEPTED, () -> {
+      JsonObject accepted = new JsonObject()
+          .put("state", state.copy())
+          .put("metadata", ShadowMerge.metadataOf(state, now))
+          .put("version", next.version())
+          .put("timestamp", now);
+      putToken(accepted, clientToken);
+      return accepted;
+    }));
+    JsonObject delta = ShadowDelta.of(next.desired(), next.reported());
+    if (delta != null) {
+      replies.add(ShadowReply.lazy(ShadowReply.Kind.DELTA, () -> deltaMessage(next, delta, clientToken, now)));
+    }
     replies.add(ShadowReply.lazy(ShadowReply.Kind.DOCUMENTS, () -> {
       JsonObject documents = new JsonObject();
       if (existed) {
@@ -162,9 +166,10 @@ public final class ShadowEngine {
 
   private static JsonObject deltaMessage(Shadow shadow, String clientToken, long now) {
     JsonObject delta = ShadowDelta.of(shadow.desired(), shadow.reported());
-    if (delta == null) {
-      return null;
-    }
+    return delta == null ? null : deltaMessage(shadow, delta, clientToken, now);
+  }
+
+  private static JsonObject deltaMessage(Shadow shadow, JsonObject delta, String clientToken, long now) {
     JsonObject message = new JsonObject()
         .put("version", shadow.version())
         .put("timestamp", now)
