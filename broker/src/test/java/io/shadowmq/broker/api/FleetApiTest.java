@@ -116,8 +116,8 @@ class FleetApiTest {
   void publishReachesSubscribersAndRetainedMessagesAreListedAndDeleted() throws Exception {
     Mqtt5BlockingClient sub = clients.hive5("listener-1");
     sub.connect();
-    sub.subscribeWith().topicFilter("site/#").qos(MqttQos.AT_LEAST_ONCE).send();
     Mqtt5BlockingClient.Mqtt5Publishes inbox = sub.publishes(MqttGlobalPublishFilter.SUBSCRIBED);
+    sub.subscribeWith().topicFilter("site/#").qos(MqttQos.AT_LEAST_ONCE).send();
 
     ApiClient.Response published = api.post("/api/v1/publish", new JsonObject().put("topic", "site/a/status")
         .put("payload", "open").put("qos", 1).put("retain", true));

@@ -147,8 +147,8 @@ class MethodApiTest {
   void anMqtt5DeviceAnswersOnTheResponseTopicWithTheCorrelationData() throws Exception {
     Mqtt5BlockingClient device = clients.hive5("fw-5");
     device.connect();
-    device.subscribeWith().topicFilter("$iothub/methods/POST/#").qos(MqttQos.AT_LEAST_ONCE).send();
     Mqtt5BlockingClient.Mqtt5Publishes inbox = device.publishes(MqttGlobalPublishFilter.SUBSCRIBED);
+    device.subscribeWith().topicFilter("$iothub/methods/POST/#").qos(MqttQos.AT_LEAST_ONCE).send();
     Thread answering = new Thread(() -> {
       try {
         var request = inbox.receive(20, TimeUnit.SECONDS).orElseThrow();

@@ -62,8 +62,8 @@ class ShadowApiTest {
   void aDesiredChangeOverHttpReachesTheDeviceAsADelta() throws Exception {
     Mqtt5BlockingClient device = clients.hive5("lamp-1");
     device.connect();
-    device.subscribeWith().topicFilter("state/lamp-1/update/delta").qos(MqttQos.AT_LEAST_ONCE).send();
     Mqtt5BlockingClient.Mqtt5Publishes inbox = device.publishes(MqttGlobalPublishFilter.SUBSCRIBED);
+    device.subscribeWith().topicFilter("state/lamp-1/update/delta").qos(MqttQos.AT_LEAST_ONCE).send();
 
     ApiClient.Response r = api.patch("/api/v1/devices/lamp-1/shadow", desired(new JsonObject().put("colour", "red")));
 

@@ -39,8 +39,8 @@ class MetricsEndpointTest {
     try (Clients clients = new Clients(broker)) {
       Mqtt5BlockingClient sub = clients.hive5("metrics-sub-7");
       sub.connect();
-      sub.subscribeWith().topicFilter("m/#").qos(MqttQos.AT_LEAST_ONCE).send();
       var inbox = sub.publishes(MqttGlobalPublishFilter.SUBSCRIBED);
+      sub.subscribeWith().topicFilter("m/#").qos(MqttQos.AT_LEAST_ONCE).send();
       Mqtt5BlockingClient pub = clients.hive5("metrics-pub-7");
       pub.connect();
       pub.publishWith().topic("m/1").payload("x".getBytes(StandardCharsets.UTF_8)).qos(MqttQos.AT_LEAST_ONCE).send();

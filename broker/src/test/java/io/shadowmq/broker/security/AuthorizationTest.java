@@ -108,11 +108,11 @@ class AuthorizationTest {
   @Test
   void aDeviceUsesItsOwnShadowMethodAndDeviceTopics() {
     Mqtt5BlockingClient a = device("dev-a", "a-secret");
+    var inbox = a.publishes(MqttGlobalPublishFilter.SUBSCRIBED);
     for (String filter : List.of("$aws/things/dev-a/shadow/update/delta", "state/dev-a/#", "$iothub/methods/POST/#",
         "devices/dev-a/#")) {
       assertThat(subscribe(a, filter)).as(filter).isEqualTo(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
     }
-    var inbox = a.publishes(MqttGlobalPublishFilter.SUBSCRIBED);
     assertThat(publish(a, "devices/dev-a/telemetry")).isIn(Mqtt5PubAckReasonCode.SUCCESS);
     assertThat(publish(a, "$iothub/methods/res/200/?$rid=1")).isIn(Mqtt5PubAckReasonCode.SUCCESS,
         Mqtt5PubAckReasonCode.NO_MATCHING_SUBSCRIBERS);
@@ -130,9 +130,9 @@ class AuthorizationTest {
   @Test
   void deviceACannotPublishToDeviceBsTopicsAndBReceivesNothing() throws Exception {
     Mqtt5BlockingClient b = device("dev-b", "b-secret");
+    var inbox = b.publishes(MqttGlobalPublishFilter.SUBSCRIBED);
     assertThat(subscribe(b, "devices/dev-b/#")).isEqualTo(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
     assertThat(subscribe(b, "$aws/things/dev-b/shadow/#")).isEqualTo(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
-    var inbox = b.publishes(MqttGlobalPublishFilter.SUBSCRIBED);
     Mqtt5BlockingClient a = device("dev-a", "a-secret");
     double deniedBefore = broker.counter("shadowmq.authorization.denied", "action", "publish");
 
@@ -185,12 +185,13 @@ class AuthorizationTest {
 
   @Test
   void aRuleFileGrantsTheApplicationClientEveryShadowAndAllTelemetry() throws Exception {
+    // each inbox is opened before its subscription, so nothing can arrive before it is there
     Mqtt5BlockingClient a = device("dev-a", "a-secret");
-    assertThat(subscribe(a, "$aws/things/dev-a/shadow/update/delta")).isEqualTo(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
     var deviceInbox = a.publishes(MqttGlobalPublishFilter.SUBSCRIBED);
+    assertThat(subscribe(a, "$aws/things/dev-a/shadow/update/delta")).isEqualTo(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
     Mqtt5BlockingClient backend = device("backend-1", "backend-secret");
-    assertThat(subscribe(backend, "devices/+/telemetry")).isEqualTo(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
     var backendInbox = backend.publishes(MqttGlobalPublishFilter.SUBSCRIBED);
+    assertThat(subscribe(backend, "devices/+/telemetry")).isEqualTo(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
 
     assertThat(publish(a, "devices/dev-a/telemetry")).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
     assertThat(inboxTopic(backendInbox)).isEqualTo("devices/dev-a/telemetry");
