@@ -52,6 +52,16 @@ public final class FirmwareDelivery {
     return new JsonObject().put("version", release.version()).put("rolloutId", rolloutId).put("artifacts", artifacts);
   }
 
+  /**
+   * Shadow mode: sets a device's {@code desired.firmware} to the release with links valid until
+   * {@code expires}; true when the shadow took it. The instruction is built on the context of the
+   * shard that serves the device, so a large wave's work spreads over the shards' event loops.
+   * Completes on that context.
+   */
+  public Future<Boolean> desire(Release release, String rolloutId, String device, Instant expires) {
+    return shadows.onThing(device, () -> desire(device, instruction(release, rolloutId, device, expires)));
+  }
+
   /** Shadow mode: sets {@code desired.firmware}; true when the shadow took it. */
   public Future<Boolean> desire(String device, JsonObject firmware) {
     return update(device, new JsonObject().put("firmware", firmware));

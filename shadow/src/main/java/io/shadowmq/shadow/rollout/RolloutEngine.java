@@ -1,7 +1,10 @@
 package io.shadowmq.shadow.rollout;
 
 import io.shadowmq.shadow.firmware.Release;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +38,9 @@ final class RolloutEngine {
 
     /** The rollout changed state. */
     void stateChanged(Rollout rollout);
+
+    /** The context every engine of the node runs on. */
+    Context context();
   }
 
   final EngineParts parts;
@@ -332,10 +338,26 @@ final class RolloutEngine {
     }
     List<Future<Boolean>> writes = new ArrayList<>(picked.size());
     for (ExecutionStorePg.Picked p : picked) {
-      writes.add(parts.delivery().desire(p.deviceId(),
-          parts.delivery().instruction(release, id(), p.deviceId(), expires)));
+      writes.add(parts.delivery().desire(release, id(), p.deviceId(), expires));
     }
-    return Future.join(writes).mapEmpty();
+    return onEngineContext(Future.join(writes).mapEmpty());
+  }
+
+  /**
+   * The same outcome, reported on the engine's context: shadow writes complete on the shards'
+   * contexts, and what follows a delivery (the next step) must run where the engine runs.
+   */
+  private <T> Future<T> onEngineContext(Future<T> work) {
+    Context context = host.context();
+    Promise<T> back = Promise.promise();
+    work.onComplete(ar -> {
+      if (Vertx.currentContext() == context) {
+        back.handle(ar);
+      } else {
+        context.runOnContext(v -> back.handle(ar));
+      }
+    });
+    return back.future();
   }
 
   private void background(Future<Void> work, String what) {

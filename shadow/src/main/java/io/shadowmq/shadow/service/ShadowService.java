@@ -125,6 +125,14 @@ public final class ShadowService {
     });
   }
 
+  /**
+   * Runs {@code work} on the context of the shard that serves this thing's shadows (where its
+   * requests are served without a hop) and completes with its outcome, on that context.
+   */
+  public <T> Future<T> onThing(String thing, Supplier<Future<T>> work) {
+    return onShard(shardOf(ShadowKey.classic(thing)), work);
+  }
+
   /** The {@code /update/delta} message for the shadow as it is now, or null when there is no delta. */
   public Future<JsonObject> currentDelta(ShadowKey key) {
     ShadowShard shard = shardOf(key);
