@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code GET /dl/{artifactId}?device=&exp=&sig=}: a device downloads an artifact with a pre-signed
  * link, which is its only authorization. The bytes go from PostgreSQL to the socket a chunk at a
  * time, the next chunk read only when the socket has taken the last one, so a large artifact never
- * sits in memory. Supports one byte range (resume), ETag (the SHA-256) and HEAD; at most
+ * sits in memory. Supports one byte range (resume), ETag (the SHA-256) with If-None-Match (304: the
+ * device has these bytes already), Content-Disposition with the artifact's name, and HEAD; at most
  * {@code maxConcurrentDownloads} run at once, past that 503 with Retry-After.
  */
 final class ArtifactDownloads implements Handler<RoutingContext> {
@@ -83,6 +84,10 @@ final class ArtifactDownloads implements Handler<RoutingContext> {
     String etag = "\"" + artifact.sha256() + "\"";
     HttpServerResponse response = ctx.response();
     response.putHeader(HttpHeaders.ACCEPT_RANGES, "bytes").putHeader(HttpHeaders.ETAG, etag);
+    if (matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
+      response.setStatusCode(304).end();
+      return;
+    }
     String ifRange = ctx.request().getHeader("If-Range");
     // A resume whose If-Range names other bytes gets the whole (new) artifact.
     String rangeHeader = ifRange == null || ifRange.equals(etag) ? ctx.request().getHeader("Range") : null;
@@ -102,6 +107,7 @@ final class ArtifactDownloads implements Handler<RoutingContext> {
       return;
     }
     response.putHeader(HttpHeaders.CONTENT_TYPE, artifact.contentType())
+        .putHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + artifact.name() + "\"")
         // already compressed images: the server's gzip must leave them alone (and Range counts raw bytes)
         .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
         .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(Math.max(0, range.length())));
@@ -116,6 +122,20 @@ final class ArtifactDownloads implements Handler<RoutingContext> {
     }
     metrics.started();
     new Transfer(ports.releases(), artifact.id(), range, response).start();
+  }
+
+  /** Whether an If-None-Match header names this entity tag (or is {@code *}). */
+  static boolean matches(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    for (String tag : ifNoneMatch.split(",")) {
+      String t = tag.trim();
+      if (t.equals("*") || t.equals(etag) || t.equals("W/" + etag)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** One download in progress: reads the next piece when the socket has room, until the range is sent. */

@@ -124,6 +124,7 @@ class ArtifactDownloadTest {
     assertThat(r.headers().firstValue("content-length")).contains(Integer.toString(SMALL_SIZE));
     assertThat(r.headers().firstValue("accept-ranges")).contains("bytes");
     assertThat(r.headers().firstValue("content-type")).contains("application/octet-stream");
+    assertThat(r.headers().firstValue("content-disposition")).contains("attachment; filename=\"small.img\"");
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
       assertThat(broker.counter("shadowmq.firmware.downloads.completed")).isEqualTo(completed + 1);
       assertThat(broker.counter("shadowmq.firmware.download.bytes")).isEqualTo(bytes + SMALL_SIZE);
@@ -132,6 +133,17 @@ class ArtifactDownloadTest {
     HttpResponse<byte[]> gzipAccepted = get(url, "Accept-Encoding", "gzip");
     assertThat(gzipAccepted.headers().firstValue("content-encoding").orElse("identity")).isEqualTo("identity");
     assertThat(gzipAccepted.body()).as("images go out as they are, so lengths and ranges hold").isEqualTo(small);
+
+    // a device that has these bytes already asks with their ETag and gets no body
+    HttpResponse<byte[]> unchanged = get(url, "If-None-Match", "\"" + smallSha + "\"");
+    assertThat(unchanged.statusCode()).isEqualTo(304);
+    assertThat(unchanged.body()).isEmpty();
+    assertThat(unchanged.headers().firstValue("etag")).contains("\"" + smallSha + "\"");
+    HttpResponse<byte[]> other = get(url, "If-None-Match", "\"" + "0".repeat(64) + "\"");
+    assertThat(other.statusCode()).isEqualTo(200);
+    assertThat(other.body()).isEqualTo(small);
+    HttpResponse<byte[]> forged = get(url.replace("device=dev-1", "device=dev-2"), "If-None-Match", "*");
+    assertThat(forged.statusCode()).as("the link is checked first").isEqualTo(403);
 
     HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(URI.create(url))
         .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
