@@ -10,7 +10,10 @@ import io.shadowmq.shadow.service.ShadowService;
 import io.shadowmq.shadow.state.ShadowKey;
 import io.shadowmq.shadow.state.ShadowOperation;
 import io.shadowmq.shadow.state.ShadowRequest;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -24,6 +27,10 @@ import java.time.Instant;
  * {@code {version}} after success) or the {@code firmwareUpdate} direct method (method mode:
  * {@code {"fwPackageUri": url}}). Shadow changes are made like any other update, so the device gets
  * its delta at once or when it comes back.
+ *
+ * <p>Shadow writes complete on the shards' contexts and method answers on the device's session:
+ * every future returned here completes on the context of its caller instead, so an engine's
+ * continuations run where the engine runs.
  */
 public final class FirmwareDelivery {
   /** The direct method of method mode. */
@@ -56,10 +63,10 @@ public final class FirmwareDelivery {
    * Shadow mode: sets a device's {@code desired.firmware} to the release with links valid until
    * {@code expires}; true when the shadow took it. The instruction is built on the context of the
    * shard that serves the device, so a large wave's work spreads over the shards' event loops.
-   * Completes on that context.
    */
   public Future<Boolean> desire(Release release, String rolloutId, String device, Instant expires) {
-    return shadows.onThing(device, () -> desire(device, instruction(release, rolloutId, device, expires)));
+    return onCaller(shadows.onThing(device, () -> write(device, new JsonObject().put("firmware",
+        instruction(release, rolloutId, device, expires)))));
   }
 
   /** Shadow mode: sets {@code desired.firmware}; true when the shadow took it. */
@@ -88,10 +95,15 @@ public final class FirmwareDelivery {
     }
     Artifact a = release.artifacts().get(0);
     byte[] body = new JsonObject().put("fwPackageUri", links.mint(a.id(), device, expires)).toBuffer().getBytes();
-    return gateway.invoke(new MethodCall(device, METHOD, body, METHOD_TIMEOUT)).otherwise(MethodResult.offline());
+    return onCaller(gateway.invoke(new MethodCall(device, METHOD, body, METHOD_TIMEOUT))
+        .otherwise(MethodResult.offline()));
   }
 
   private Future<Boolean> update(String device, JsonObject desired) {
+    return onCaller(write(device, desired));
+  }
+
+  private Future<Boolean> write(String device, JsonObject desired) {
     byte[] payload = new JsonObject().put("state", new JsonObject().put("desired", desired)).encode()
         .getBytes(StandardCharsets.UTF_8);
     return shadows.handle(new ShadowRequest(ShadowKey.classic(device), ShadowOperation.UPDATE, payload))
@@ -101,5 +113,22 @@ public final class FirmwareDelivery {
           }
           return outcome.isAccepted();
         });
+  }
+
+  /** {@code work}'s outcome, delivered on the calling thread's context (as it is when there is none). */
+  private static <T> Future<T> onCaller(Future<T> work) {
+    Context caller = Vertx.currentContext();
+    if (caller == null) {
+      return work;
+    }
+    Promise<T> back = Promise.promise();
+    work.onComplete(ar -> {
+      if (Vertx.currentContext() == caller) {
+        back.handle(ar);
+      } else {
+        caller.runOnContext(v -> back.handle(ar));
+      }
+    });
+    return back.future();
   }
 }

@@ -1,10 +1,7 @@
 package io.shadowmq.shadow.rollout;
 
 import io.shadowmq.shadow.firmware.Release;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +35,6 @@ final class RolloutEngine {
 
     /** The rollout changed state. */
     void stateChanged(Rollout rollout);
-
-    /** The context every engine of the node runs on. */
-    Context context();
   }
 
   final EngineParts parts;
@@ -340,24 +334,7 @@ final class RolloutEngine {
     for (ExecutionStorePg.Picked p : picked) {
       writes.add(parts.delivery().desire(release, id(), p.deviceId(), expires));
     }
-    return onEngineContext(Future.join(writes).mapEmpty());
-  }
-
-  /**
-   * The same outcome, reported on the engine's context: shadow writes complete on the shards'
-   * contexts, and what follows a delivery (the next step) must run where the engine runs.
-   */
-  private <T> Future<T> onEngineContext(Future<T> work) {
-    Context context = host.context();
-    Promise<T> back = Promise.promise();
-    work.onComplete(ar -> {
-      if (Vertx.currentContext() == context) {
-        back.handle(ar);
-      } else {
-        context.runOnContext(v -> back.handle(ar));
-      }
-    });
-    return back.future();
+    return Future.join(writes).mapEmpty();
   }
 
   private void background(Future<Void> work, String what) {

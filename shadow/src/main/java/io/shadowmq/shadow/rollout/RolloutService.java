@@ -160,11 +160,6 @@ public final class RolloutService implements RolloutEngine.Host {
   }
 
   @Override
-  public Context context() {
-    return context;
-  }
-
-  @Override
   public void finished(RolloutEngine engine) {
     if (engines.get(engine.id()) == engine) {
       engines.remove(engine.id());
