@@ -97,8 +97,8 @@ public final class NodeHttp {
     }
     self[0] = new NodeHttp(vertx, server, id, timer, rollouts);
     if (ports.firmware() != null) {
-      LOG.info("firmware download links start with {}{}", ports.firmware().links().mint("", "", java.time.Instant.EPOCH)
-          .replaceFirst("/dl/.*$", ""), config.publicUrl() == null ? " (set --public-url if devices reach this node "
+      LOG.info("firmware download links start with {}{}", ports.firmware().links().baseUrl(),
+          config.publicUrl() == null ? " (set --public-url if devices reach this node "
           + "at another address)" : "");
     }
     return self[0];

@@ -46,6 +46,11 @@ public final class PresignedUrls {
     this.secrets = newSecrets;
   }
 
+  /** The base URL links start with (before {@code /dl/}). */
+  public String baseUrl() {
+    return publicUrl.get();
+  }
+
   /** An absolute URL a device can download the artifact from until {@code expiresAt} (to the second). */
   public String mint(String artifactId, String device, Instant expiresAt) {
     long exp = expiresAt.getEpochSecond();

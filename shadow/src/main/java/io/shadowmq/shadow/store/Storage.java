@@ -109,17 +109,8 @@ public final class Storage implements AutoCloseable {
     }
     try {
       SchemaMigrations.migrate(config);
-      Pool pool = PgBuilder.pool()
-          .with(new PoolOptions().setMaxSize(options.poolSize()).setShared(true).setName("shadowmq"))
-          .connectingTo(config.connectOptions())
-          .using(vertx)
-          .build();
-      Pool artifactPool = PgBuilder.pool()
-          .with(new PoolOptions().setMaxSize(options.artifactUploads() + ARTIFACT_READ_CONNECTIONS).setShared(true)
-              .setName("shadowmq-artifacts"))
-          .connectingTo(config.connectOptions())
-          .using(vertx)
-          .build();
+      Pool pool = pool(vertx, config, "shadowmq", options.poolSize());
+      Pool artifactPool = pool(vertx, config, "shadowmq-artifacts", options.artifactUploads() + ARTIFACT_READ_CONNECTIONS);
       return new Storage(vertx, embedded, config, pool, artifactPool, options, registry);
     } catch (Exception e) {
       if (embedded != null) {
@@ -127,6 +118,14 @@ public final class Storage implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  private static Pool pool(Vertx vertx, PostgresConfig config, String name, int size) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size).setShared(true).setName(name))
+        .connectingTo(config.connectOptions())
+        .using(vertx)
+        .build();
   }
 
   private void probe() {
