@@ -11,18 +11,22 @@ import org.slf4j.LoggerFactory;
 /**
  * PostgreSQL session advisory locks, one per rollout, on a connection of their own: the node that
  * holds a rollout's lock is the one whose engine drives it. If the connection drops, every lock is
- * gone; {@link #healthy} turns false and the engines stop until a new connection takes them again.
+ * gone: the owner is told ({@code onLost}) and stops its engines, and the next claim takes the locks
+ * again on a new connection, unless another node took them meanwhile.
  */
 final class AdvisoryLocks {
   private static final Logger LOG = LoggerFactory.getLogger(AdvisoryLocks.class);
   private final Vertx vertx;
   private final PostgresConfig config;
+  private final Runnable onLost;
   private PgConnection connection;
   private Future<PgConnection> connecting;
 
-  AdvisoryLocks(Vertx vertx, PostgresConfig config) {
+  /** @param onLost called when the connection, and with it every lock, is lost (not on {@link #close}) */
+  AdvisoryLocks(Vertx vertx, PostgresConfig config, Runnable onLost) {
     this.vertx = vertx;
     this.config = config;
+    this.onLost = onLost;
   }
 
   /** Takes the rollout's lock if nobody holds it; true when this node holds it now. */
@@ -39,10 +43,6 @@ final class AdvisoryLocks {
         .execute(Tuple.of("rollout:" + rolloutId)).mapEmpty();
   }
 
-  boolean healthy() {
-    return connection != null;
-  }
-
   private Future<PgConnection> connection() {
     if (connection != null) {
       return Future.succeededFuture(connection);
@@ -51,10 +51,16 @@ final class AdvisoryLocks {
       connecting = PgConnection.connect(vertx, config.connectOptions()).andThen(ar -> {
         connecting = null;
         if (ar.succeeded()) {
-          connection = ar.result();
-          connection.closeHandler(v -> {
-            LOG.warn("the rollout lock connection to PostgreSQL closed: rollouts pause until it is back");
+          PgConnection opened = ar.result();
+          connection = opened;
+          opened.closeHandler(v -> {
+            if (connection != opened) {
+              return; // closed on purpose
+            }
+            LOG.warn("the rollout lock connection to PostgreSQL closed: this node's rollout engines stop "
+                + "until it takes their locks again");
             connection = null;
+            onLost.run();
           });
         }
       });

@@ -50,7 +50,7 @@ public final class FirmwareDelivery {
   }
 
   /** The desired firmware object for a device: the release's version and artifacts with links valid until {@code expires}. */
-  public JsonObject instruction(Release release, String rolloutId, String device, Instant expires) {
+  private JsonObject instruction(Release release, String rolloutId, String device, Instant expires) {
     JsonArray artifacts = new JsonArray();
     for (Artifact a : release.artifacts()) {
       artifacts.add(new JsonObject().put("name", a.name()).put("url", links.mint(a.id(), device, expires))

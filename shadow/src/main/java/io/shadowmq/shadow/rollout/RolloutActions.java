@@ -73,14 +73,18 @@ final class RolloutActions {
       JsonObject why = Transition.error("CANCELED", "the rollout was canceled");
       return engine.setState(RolloutState.CANCELED, "canceled by an operator")
           .compose(v -> engine.parts.executions().moveAll(engine.id(), ExecutionState.QUEUED, ExecutionState.CANCELED, why))
-          .compose(n -> stopInState(ExecutionState.NOTIFIED, false, why))
-          .compose(v -> revert ? stopInState(ExecutionState.IN_PROGRESS, true, why) : Future.succeededFuture())
+          .compose(n -> stopInState(ExecutionState.NOTIFIED, null, why))
+          .compose(v -> revert ? engine.parts.releases().all()
+              .compose(releases -> stopInState(ExecutionState.IN_PROGRESS, releases, why)) : Future.succeededFuture())
           .compose(v -> engine.ledger.reload()).onSuccess(v -> engine.requestAdvance());
     });
   }
 
-  /** Executions in {@code state} become CANCELED a page at a time; their devices are cleared or reverted. */
-  private Future<Void> stopInState(ExecutionState state, boolean revert, JsonObject why) {
+  /**
+   * Executions in {@code state} become CANCELED a page at a time; their devices are cleared, or
+   * reverted to their previous version when {@code revertTo} (every release) is given.
+   */
+  private Future<Void> stopInState(ExecutionState state, List<Release> revertTo, JsonObject why) {
     return engine.parts.executions().inState(engine.id(), state, null, engine.parts.settings().pageSize())
         .compose(page -> {
           List<Transition> changes = new ArrayList<>(page.size());
@@ -89,10 +93,10 @@ final class RolloutActions {
                 why, null));
             engine.calls.forget(p.deviceId());
           }
-          Future<Void> told = revert ? revertAll(page) : clearAll(page);
+          Future<Void> told = revertTo != null ? revertWith(page, revertTo) : clearAll(page);
           return engine.ledger.write(changes).compose(v -> told)
               .compose(v -> page.size() < engine.parts.settings().pageSize() ? Future.succeededFuture()
-                  : stopInState(state, revert, why));
+                  : stopInState(state, revertTo, why));
         });
   }
 
@@ -128,10 +132,6 @@ final class RolloutActions {
     });
   }
 
-  private Future<Void> revertAll(List<ExecutionStorePg.Picked> page) {
-    return engine.parts.releases().all().compose(releases -> revertWith(page, releases));
-  }
-
   /** Desired firmware back to each device's previous version, with that release's artifacts when there is one. */
   private Future<Void> revertWith(List<ExecutionStorePg.Picked> page, List<Release> releases) {
     Map<String, Release> byVersion = new HashMap<>();
@@ -147,10 +147,9 @@ final class RolloutActions {
         continue;
       }
       Release previous = byVersion.get(p.previousVersion());
-      JsonObject firmware = previous != null
-          ? engine.parts.delivery().instruction(previous, engine.id(), p.deviceId(), expires)
-          : new JsonObject().put("version", p.previousVersion()).put("rolloutId", engine.id()).putNull("artifacts");
-      writes.add(engine.parts.delivery().desire(p.deviceId(), firmware));
+      writes.add(previous != null ? engine.parts.delivery().desire(previous, engine.id(), p.deviceId(), expires)
+          : engine.parts.delivery().desire(p.deviceId(), new JsonObject().put("version", p.previousVersion())
+              .put("rolloutId", engine.id()).putNull("artifacts")));
     }
     return Future.join(writes).mapEmpty();
   }

@@ -45,7 +45,6 @@ final class RolloutEngine {
   Rollout rollout;
   final Release release;
   private Map<String, FirmwareReport> reports = new LinkedHashMap<>();
-  private boolean flushQueued;
   private long reportsSince;
   private boolean advanceQueued;
   private boolean stopped;
@@ -93,18 +92,17 @@ final class RolloutEngine {
 
   /** A device's firmware report (its reported state changed). Batched: many reports, one read, one write. */
   void report(String device, FirmwareReport report) {
-    if (reports.isEmpty()) {
+    boolean first = reports.isEmpty(); // the first report since the last flush: a flush is due
+    if (first) {
       reportsSince = System.nanoTime();
     }
     reports.put(device, report);
-    if (!flushQueued) {
-      flushQueued = true;
-      steps.run(this::flushReports);
+    if (first) {
+      steps.run(this::flushReports); // may run at once: the report must be in the batch before
     }
   }
 
   private Future<Void> flushReports() {
-    flushQueued = false;
     Map<String, FirmwareReport> batch = reports;
     long since = reportsSince;
     reports = new LinkedHashMap<>();

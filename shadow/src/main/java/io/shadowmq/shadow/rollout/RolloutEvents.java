@@ -55,9 +55,8 @@ public final class RolloutEvents {
     return publisher != null && publisher.hasSubscribers(topic(rolloutId));
   }
 
+  /** After {@link #listened}: there is a publisher. */
   private void send(String rolloutId, JsonObject event) {
-    if (publisher != null) {
-      publisher.publish(topic(rolloutId), event.toBuffer().getBytes(), 1, false);
-    }
+    publisher.publish(topic(rolloutId), event.toBuffer().getBytes(), 1, false);
   }
 }

@@ -47,10 +47,11 @@ public final class RolloutService implements RolloutEngine.Host {
   private volatile List<RolloutEngine> engineList = List.of();
   private final long claimTimer;
 
-  private RolloutService(EngineParts parts, Context context, AdvisoryLocks locks, MeterRegistry registry) {
+  private RolloutService(EngineParts parts, Context context, PostgresConfig pg, MeterRegistry registry) {
     this.parts = parts;
     this.context = context;
-    this.locks = locks;
+    // Without its lock an engine must not go on: another node may take the rollout.
+    this.locks = new AdvisoryLocks(parts.vertx(), pg, () -> context.runOnContext(v -> stopEngines()));
     for (RolloutState s : RolloutState.values()) {
       Gauge.builder("shadowmq.rollouts", rolloutsByState, m -> m.getOrDefault(s.name(), 0L)).tag("state", s.name())
           .description("Rollouts, by state").register(registry);
@@ -76,7 +77,7 @@ public final class RolloutService implements RolloutEngine.Host {
             + "rollout engines").register(registry),
         Timer.builder("shadowmq.rollout.report.latency").description("Time from a device's firmware report reaching "
             + "its engine to the committed transition").publishPercentiles(0.5, 0.99).register(registry));
-    RolloutService service = new RolloutService(parts, context, new AdvisoryLocks(vertx, pg), registry);
+    RolloutService service = new RolloutService(parts, context, pg, registry);
     shadows.changes().add(service::shadowChanged);
     return service.on(service::claimAll).map(service);
   }
@@ -85,11 +86,15 @@ public final class RolloutService implements RolloutEngine.Host {
   public Future<Void> stop() {
     parts.vertx().cancelTimer(claimTimer);
     return on(() -> {
-      engines.values().forEach(RolloutEngine::stop);
-      engines.clear();
-      refreshCounts();
+      stopEngines();
       return locks.close();
     });
+  }
+
+  private void stopEngines() {
+    engines.values().forEach(RolloutEngine::stop);
+    engines.clear();
+    refreshCounts();
   }
 
   // ---- engines
@@ -224,6 +229,9 @@ public final class RolloutService implements RolloutEngine.Host {
         : desiredRollout(after);
     String device = key.thing();
     context.runOnContext(v -> {
+      if (engines.isEmpty()) {
+        return; // this node drives no rollout
+      }
       Future<String> rolloutId = named != null ? Future.succeededFuture(named) : parts.executions().inFlightRollout(device);
       rolloutId.onSuccess(id -> {
         RolloutEngine engine = id == null ? null : engines.get(id);
@@ -289,17 +297,24 @@ public final class RolloutService implements RolloutEngine.Host {
       if (e != null) {
         return Future.succeededFuture(view(e, e.rollout));
       }
-      return parts.rollouts().find(id).compose(r -> r == null ? Future.succeededFuture(null)
-          : parts.executions().counts(id).map(c -> RolloutView.json(r, c)));
+      return parts.rollouts().find(id).compose(r -> r == null ? Future.succeededFuture(null) : storedView(r));
     });
   }
 
   /** Rollouts in id order after {@code after} (of one group when given), as views. */
   public Future<List<JsonObject>> list(String after, String group, int limit) {
     return parts.rollouts().page(after, group, limit).compose(page -> {
-      List<Future<JsonObject>> views = page.stream().map(r -> get(r.id())).toList();
+      List<Future<JsonObject>> views = page.stream().map(r -> on(() -> {
+        RolloutEngine e = engines.get(r.id());
+        return e != null ? Future.succeededFuture(view(e, e.rollout)) : storedView(r);
+      })).toList();
       return Future.all(views).map(all -> all.<JsonObject>list());
     });
+  }
+
+  /** The view of a rollout no engine of this node drives: its counts read from the store. */
+  private Future<JsonObject> storedView(Rollout r) {
+    return parts.executions().counts(r.id()).map(c -> RolloutView.json(r, c));
   }
 
   /**
