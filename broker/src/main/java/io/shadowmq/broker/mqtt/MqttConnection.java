@@ -223,7 +223,14 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
     state = CLOSED;
     transport.loop().remove(this);
     broker.metrics().connectionClosed(closeReason == null ? Close.CONNECTION_LOST : closeReason);
-    if (session != null && previous != AWAITING_CONNECT) {
+    if (previous != AWAITING_CONNECT) {
+      detachSession();
+    }
+  }
+
+  /** Lets the session go as a closed connection does: the will unless DISCONNECT deleted it. Idempotent. */
+  private void detachSession() {
+    if (session != null) {
       boolean publishWill = will != null && !willCancelled && !broker.isShuttingDown();
       session.detach(this, publishWill ? willMessage() : null, publishWill ? willDelaySeconds() : 0);
     }
@@ -379,6 +386,10 @@ final class MqttConnection implements PacketListener, ClientLink, LoopMember {
   @Override
   public void evict(int reasonCode, String message) {
     if (state == CLOSED) {
+      // Closing (after DISCONNECT or an error) but not closed yet: the session is let go now, as it
+      // would be a moment later, so that the connection taking it over finds it detached, or ended
+      // when its expiry is 0, and does not resume a session that is gone.
+      detachSession();
       return;
     }
     endAs(reasonCode == ReasonCode.SESSION_TAKEN_OVER ? Close.TAKEN_OVER

@@ -47,6 +47,20 @@ class ConnectionLifecycleTest extends RawBrokerTest {
   }
 
   @Test
+  void aSessionEndedByDisconnectIsNotResumedByAConnectionArrivingWhileTheFirstCloses() throws Exception {
+    // The second CONNECT is sent without waiting for the first connection to close: it may reach the
+    // broker before, during or after the close, and in each case the clean session is gone.
+    byte[] keep = packet(0x10, str("MQTT"), u8(4), u8(0x00), u16(60), str("closing"));
+    for (int i = 0; i < 300; i++) {
+      try (RawClient clean = RawClient.open(broker); RawClient next = RawClient.open(broker)) {
+        clean.send(connect311("closing")).expect(MqttBytes.CONNACK_311);
+        clean.send("e0 00");
+        next.send(keep).expect("20 02 00 00");
+      }
+    }
+  }
+
+  @Test
   void takenOverMqtt5ConnectionGetsDisconnect0x8E() throws Exception {
     try (RawClient first = RawClient.connected5(broker, "taken");
          RawClient second = RawClient.open(broker)) {
