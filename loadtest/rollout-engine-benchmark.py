@@ -6,8 +6,10 @@ Usage: loadtest/rollout-engine-benchmark.py HTTP_PORT MQTT_PORT ADMIN_TOKEN BROK
 
 Against a running broker (embedded PostgreSQL, --allow-anonymous): creates a release with a small
 image and a rollout to DEVICES device ids (default 10 000) in one wave, then
-  1. waits until the engine has notified every device (QUEUED -> NOTIFIED: the engine writes each
-     device's desired firmware, one durable shadow update per device);
+  1. waits until the engine has notified every device (QUEUED -> NOTIFIED committed for all, and
+     each device's desired firmware written: one durable shadow update per device, counted in
+     shadowmq_shadow_requests_total{operation="update",result="accepted"}); the target scan that
+     creates the executions is inside this phase;
   2. reports `downloading` for every device from four raw MQTT connections, as fast as the broker
      takes them (NOTIFIED -> IN_PROGRESS), and waits until every execution is IN_PROGRESS;
   3. reports the new version with `applyComplete` (IN_PROGRESS -> SUCCEEDED; the engine then
@@ -49,6 +51,15 @@ def cpu_seconds():
     with open(f"/proc/{PID}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / HZ
+
+
+def accepted_updates():
+    with urllib.request.urlopen(f"http://127.0.0.1:{HTTP}/metrics") as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith("shadowmq_shadow_requests_total{") and 'operation="update"' in line \
+                    and 'result="accepted"' in line:
+                return float(line.rsplit(" ", 1)[1])
+    return 0.0
 
 
 def counts(rollout):
@@ -95,11 +106,23 @@ async def report_all(firmware, connections=4):
     await asyncio.gather(*(one(p) for p in range(connections)))
 
 
-def phase(name, rollout, state, action):
+def wait_for_updates(since, started, timeout=300):
+    while accepted_updates() - since < DEVICES:
+        if time.monotonic() - started > timeout:
+            sys.exit(f"timed out waiting for {DEVICES} desired firmware writes")
+        time.sleep(0.02)
+    return time.monotonic()
+
+
+def phase(name, rollout, state, action, shadow_writes=False):
     """rollout: its id, or a dict the action puts the id of a new rollout in"""
+    updates0 = accepted_updates()
     cpu0, t0 = cpu_seconds(), time.monotonic()
     action()
     t1 = wait_for(rollout["id"] if isinstance(rollout, dict) else rollout, state, t0)
+    if shadow_writes:
+        print(f"  all {state} committed after {t1 - t0:.2f} s; waiting for the desired firmware writes")
+        t1 = wait_for_updates(updates0, t0)
     cpu = cpu_seconds() - cpu0
     print(f"{name}: {DEVICES} transitions to {state} in {t1 - t0:.2f} s = {DEVICES / (t1 - t0):,.0f}/s, "
           f"broker CPU {cpu:.1f} s ({1e6 * cpu / DEVICES:.0f} us per transition)")
@@ -114,7 +137,7 @@ spec = {"releaseId": release["id"], "target": {"devices": IDS}, "waves": {"sizes
         "timeouts": {"inProgressSeconds": 3600, "deadlineSeconds": 7200}}
 created = {}
 phase("notify (the engine writes each device's desired firmware)", created, "NOTIFIED",
-      lambda: created.update(id=api("POST", "/rollouts", spec)["id"]))
+      lambda: created.update(id=api("POST", "/rollouts", spec)["id"]), shadow_writes=True)
 rid = created["id"]
 phase("reports 'downloading'", rid, "IN_PROGRESS",
       lambda: asyncio.run(report_all({"version": "1.0.0", "rolloutId": rid, "status": "downloading"})))

@@ -1,5 +1,6 @@
 package io.shadowmq.shadow.store;
 
+import io.shadowmq.shadow.state.Shadow;
 import io.shadowmq.shadow.state.ShadowKey;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgBuilder;
@@ -55,5 +56,38 @@ class ShadowStorePgTest extends ShadowStoreContract {
     long rows = pools.get(0).query("SELECT count(*) FROM shadow").execute().await(10, TimeUnit.SECONDS)
         .iterator().next().getLong(0);
     assertThat(rows).isEqualTo(2000);
+  }
+
+  @Test
+  void concurrentLoadsShareStatementsAndEachGetsItsOwnShadow() throws Exception {
+    List<Future<Void>> saves = new ArrayList<>();
+    for (int i = 0; i < 300; i += 2) { // every other thing has a shadow, a named one besides
+      saves.add(store.save(ShadowKey.classic("load-" + i), shadow(i + 1, "{\"k\":" + i + "}", null)));
+      saves.add(store.save(ShadowKey.named("load-" + i, "aux"), shadow(1, "{\"aux\":" + i + "}", null)));
+    }
+    Future.all(saves).await(30, TimeUnit.SECONDS);
+    ShadowStore fresh = reopenWith(registry); // a second store on the same tables
+
+    List<Future<Shadow>> loads = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      loads.add(fresh.load(ShadowKey.classic("load-" + i)));
+    }
+    Future.all(loads).await(30, TimeUnit.SECONDS);
+    for (int i = 0; i < 300; i++) {
+      Shadow s = loads.get(i).result();
+      if (i % 2 == 1) {
+        assertThat(s).as("load-" + i).isNull();
+      } else {
+        assertThat(s.version()).as("load-" + i).isEqualTo(i + 1);
+        assertThat(s.desired().getInteger("k")).as("load-" + i).isEqualTo(i);
+      }
+    }
+    var batches = registry.find("shadowmq.storage.read.batch.size").tag("reader", "shadow").summary();
+    assertThat(batches.totalAmount()).isEqualTo(300);
+    assertThat(batches.count()).as("statements for 300 loads").isLessThan(300);
+  }
+
+  private ShadowStore reopenWith(io.micrometer.core.instrument.MeterRegistry meters) {
+    return new ShadowStorePg(vertx, pool(), 10_000, 500, meters);
   }
 }
