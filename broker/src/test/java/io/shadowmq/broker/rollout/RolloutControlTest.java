@@ -94,7 +94,12 @@ class RolloutControlTest {
     JsonObject silent = f.execution(id, "to-1");
     assertThat(silent.getInteger("attempt")).isEqualTo(2);
     assertThat(silent.getJsonObject("lastError").getString("code")).isEqualTo("TIMED_OUT");
+    // What the device said last, from its shadow: it went silent 40 % into its download.
+    assertThat(silent.getJsonObject("report")).isEqualTo(new JsonObject().put("status", "downloading")
+        .put("progress", 40).put("version", "3.0.0"));
     JsonObject retried = f.execution(id, "to-2");
+    assertThat(retried.getJsonObject("report")).isEqualTo(new JsonObject().put("status", "applyComplete")
+        .put("progress", 100).put("version", "3.1.0"));
     assertThat(retried.getInteger("attempt")).isEqualTo(2);
     assertThat(retried.getJsonObject("lastError").getString("code")).isEqualTo("NETWORK");
     assertThat(flaky.version).isEqualTo("3.1.0");

@@ -49,6 +49,8 @@ class RolloutDeliveryTest {
     assertThat(a.version).isEqualTo("5.0.0");
     assertThat(a.statuses).containsSubsequence("downloading", "applying", "applyComplete");
     assertThat(f.desiredFirmware("m-1")).isNull(); // method mode leaves the desired state alone
+    // iothubDM.firmwareUpdate names no rollout: it is shown while an execution is in flight only.
+    assertThat(f.execution(id, "m-1").containsKey("report")).isFalse();
   }
 
   @Test

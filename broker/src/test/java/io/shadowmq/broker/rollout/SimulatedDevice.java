@@ -151,7 +151,8 @@ final class SimulatedDevice implements AutoCloseable {
     try {
       status(method, "downloading", null, null);
       if (behaviour == Behaviour.STALL) {
-        return; // stays busy and silent
+        status(method, "downloading", null, null, 40);
+        return; // stays busy and silent at 40 %
       }
       links.add(artifacts.getJsonObject(0).getString("url"));
       if (behaviour == Behaviour.LINK_EXPIRES_ONCE) {
@@ -225,6 +226,10 @@ final class SimulatedDevice implements AutoCloseable {
   }
 
   private void status(boolean method, String status, String code, String message) {
+    status(method, status, code, message, status.equals("applyComplete") ? 100 : 0);
+  }
+
+  private void status(boolean method, String status, String code, String message, int progress) {
     statuses.add(status);
     JsonObject error = code == null ? null : new JsonObject().put("code", code).put("message", message);
     if (method) {
@@ -237,7 +242,7 @@ final class SimulatedDevice implements AutoCloseable {
       return;
     }
     JsonObject fw = new JsonObject().put("version", version).put("rolloutId", rolloutId).put("status", status)
-        .put("progress", status.equals("applyComplete") ? 100 : 0);
+        .put("progress", progress);
     fw.put("error", error); // null removes an earlier error
     report(fw);
   }

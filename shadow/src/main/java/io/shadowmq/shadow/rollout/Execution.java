@@ -9,10 +9,31 @@ import java.time.Instant;
  *
  * @param wave      the wave that notified it, or -1
  * @param lastError {@code {"code", "message"}} of its last failure, or null
+ * @param report    what the device last reported about this update ({@code status}, {@code progress},
+ *                  {@code version}, {@code error}), where it was read; else null
  */
 public record Execution(String rolloutId, String deviceId, ExecutionState state, int wave, int attempt,
                         String previousVersion, String skipReason, JsonObject lastError, Instant queuedAt,
-                        Instant notifiedAt, Instant startedAt, Instant finishedAt, Instant updatedAt) {
+                        Instant notifiedAt, Instant startedAt, Instant finishedAt, Instant updatedAt,
+                        JsonObject report) {
+
+  /** The members of a device's firmware report shown to operators, those of the right types only. */
+  static JsonObject report(JsonObject reported) {
+    JsonObject o = new JsonObject();
+    if (reported.getValue("status") instanceof String status) {
+      o.put("status", status);
+    }
+    if (reported.getValue("progress") instanceof Number progress) {
+      o.put("progress", progress);
+    }
+    if (reported.getValue("version") instanceof String version) {
+      o.put("version", version);
+    }
+    if (reported.getValue("error") instanceof JsonObject error) {
+      o.put("error", error);
+    }
+    return o.isEmpty() ? null : o;
+  }
 
   public JsonObject toJson() {
     JsonObject o = new JsonObject().put("rolloutId", rolloutId).put("device", deviceId).put("state", state.name())
@@ -28,6 +49,9 @@ public record Execution(String rolloutId, String deviceId, ExecutionState state,
     put(o, "notifiedAt", notifiedAt);
     put(o, "startedAt", startedAt);
     put(o, "finishedAt", finishedAt);
+    if (report != null) {
+      o.put("report", report);
+    }
     return o;
   }
 

@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,15 @@ public final class ExecutionStorePg {
   private static final String SCAN_LIST = "WITH src AS (SELECT i.id, COALESCE(d.tags, '{}'::jsonb) AS tags "
       + "FROM unnest($8::text[]) AS i(id) LEFT JOIN device d ON d.id = i.id WHERE ($2::text IS NULL OR i.id > $2)"
       + SCAN_TAIL;
+  private static final String REPORTED = "s.document -> 'state' -> 'reported'";
+  private static final String PAGE = "SELECT " + String.join(", ", Arrays.stream(COLUMNS.split(", ")).map(c -> "e." + c)
+      .toList()) + ", CASE WHEN r.spec ->> 'delivery' = 'method' THEN CASE WHEN e.state IN ('NOTIFIED','IN_PROGRESS') "
+      + "THEN (" + REPORTED + " -> 'iothubDM' -> 'firmwareUpdate')::text END "
+      + "WHEN " + REPORTED + " -> 'firmware' ->> 'rolloutId' = e.rollout_id THEN (" + REPORTED + " -> 'firmware')::text "
+      + "END AS report FROM rollout_execution e JOIN rollout r ON r.id = e.rollout_id "
+      + "LEFT JOIN shadow s ON s.thing_name = e.device_id AND s.shadow_name = '' "
+      + "WHERE e.rollout_id = $1 AND ($2::text IS NULL OR e.state = $2) AND ($3::text IS NULL OR e.device_id > $3) "
+      + "ORDER BY e.device_id LIMIT $4";
   private static final String APPLY = "UPDATE rollout_execution e SET state = u.state, "
       + "wave = CASE WHEN u.wave >= 0 THEN u.wave ELSE e.wave END, "
       + "started_at = CASE WHEN u.state = 'IN_PROGRESS' THEN now() ELSE e.started_at END, "
@@ -173,10 +183,14 @@ public final class ExecutionStorePg {
         .map(RowSet::rowCount);
   }
 
-  /** A page of a rollout's executions in device order, only those in {@code state} when it is given. */
+  /**
+   * A page of a rollout's executions in device order, only those in {@code state} when it is given,
+   * each with what its device last reported about this update, read from its shadow: in shadow mode
+   * {@code reported.firmware} when it names this rollout, in method mode
+   * {@code reported.iothubDM.firmwareUpdate} while the execution is in flight.
+   */
   public Future<List<Execution>> page(String rolloutId, ExecutionState state, String after, int limit) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM rollout_execution WHERE rollout_id = $1 "
-            + "AND ($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR device_id > $3) ORDER BY device_id LIMIT $4")
+    return pool.preparedQuery(PAGE)
         .execute(Tuple.of(rolloutId, state == null ? null : state.name(), after, limit)).map(ExecutionStorePg::executions);
   }
 
@@ -236,10 +250,11 @@ public final class ExecutionStorePg {
   private static Execution toExecution(Row r) {
     Integer wave = r.getInteger("wave");
     Object err = r.getValue("last_error");
+    String report = r.getColumnIndex("report") >= 0 ? r.getString("report") : null;
     return new Execution(r.getString("rollout_id"), r.getString("device_id"), ExecutionState.valueOf(r.getString("state")),
         wave == null ? -1 : wave, r.getInteger("attempt"), r.getString("previous_version"), r.getString("skip_reason"),
         err instanceof JsonObject o ? o : null, RolloutStorePg.instant(r, "queued_at"), RolloutStorePg.instant(r, "notified_at"),
         RolloutStorePg.instant(r, "started_at"), RolloutStorePg.instant(r, "finished_at"),
-        RolloutStorePg.instant(r, "updated_at"));
+        RolloutStorePg.instant(r, "updated_at"), report == null ? null : Execution.report(new JsonObject(report)));
   }
 }
