@@ -45,10 +45,10 @@ public final class AdminApi {
     // One router for the API, behind the token check; each resource adds its routes to it.
     Router api = Router.router(vertx);
     api.route().handler(new BearerAuth(ports.tokens()));
-    new DeviceRoutes(vertx, ports.devices(), ports.clients(), ports.gateway()).mount(api, body);
+    new DeviceRoutes(vertx, ports.devices(), ports.clients(), ports.gateway(), ports.rollouts()).mount(api, body);
     new ShadowRoutes(ports.shadows(), ports.shadowReplies()).mount(api, body);
     new MethodRoutes(ports.gateway()).mount(api, body);
-    new GroupRoutes(ports.groups(), pages).mount(api, body);
+    new GroupRoutes(ports.groups(), pages, ports.rollouts()).mount(api, body);
     new ClientRoutes(ports.clients()).mount(api);
     MessageRoutes messages = new MessageRoutes(ports.retained(), ports.publisher());
     messages.mountRetained(api);

@@ -2,6 +2,7 @@ package io.shadowmq.admin;
 
 import io.shadowmq.shadow.device.Device;
 import io.shadowmq.shadow.device.DeviceStore;
+import io.shadowmq.shadow.rollout.RolloutService;
 import io.shadowmq.shadow.device.PasswordHasher;
 import io.shadowmq.shadow.port.ClientDirectory;
 import io.shadowmq.shadow.port.DeviceGateway;
@@ -29,11 +30,15 @@ final class DeviceRoutes {
   private final DeviceStore store;
   private final DeviceGateway gateway;
   private final DevicePages pages;
+  private final RolloutService rollouts;
 
-  DeviceRoutes(Vertx vertx, DeviceStore store, ClientDirectory clients, DeviceGateway gateway) {
+  /** @param rollouts told of registered and re-tagged devices (continuous rollouts), or null */
+  DeviceRoutes(Vertx vertx, DeviceStore store, ClientDirectory clients, DeviceGateway gateway,
+               RolloutService rollouts) {
     this.vertx = vertx;
     this.store = store;
     this.gateway = gateway;
+    this.rollouts = rollouts;
     this.pages = store == null ? null : new DevicePages(store, clients, gateway);
   }
 
@@ -112,7 +117,10 @@ final class DeviceRoutes {
     return hash(password, chosen != null).compose(hash -> {
       Device d = new Device(id, tags == null ? Map.of() : tags, enabled == null || enabled, java.time.Instant.now(),
           null, hash, List.of());
-      return registry.add(d).map(v -> d);
+      return registry.add(d).map(v -> {
+        tagsChanged(id);
+        return d;
+      });
     }).recover(e -> Future.failedFuture(e instanceof DeviceStore.DeviceExistsException
         ? ApiError.conflict("device_exists", "device " + id + " exists already") : e)).map(d -> {
           ctx.response().setStatusCode(201);
@@ -136,10 +144,20 @@ final class DeviceRoutes {
       if (d == null) {
         return Future.failedFuture(noDevice(id)); // removed meanwhile
       }
+      if (tags != null) {
+        tagsChanged(id);
+      }
       // A disabled device is refused at its next login; it is disconnected now so that the next login comes.
       Future<Boolean> kicked = d.enabled() ? Future.succeededFuture(false) : gateway.disconnect(id);
       return kicked.compose(k -> gateway.connection(id)).map(c -> DeviceView.of(d, c));
     });
+  }
+
+  /** A device was registered or re-tagged: it may have joined the target of a continuous rollout. */
+  private void tagsChanged(String id) {
+    if (rollouts != null) {
+      rollouts.devicesChanged(List.of(id));
+    }
   }
 
   private Future<Void> remove(String id) {

@@ -2,6 +2,7 @@ package io.shadowmq.admin;
 
 import io.shadowmq.shadow.group.DeviceGroup;
 import io.shadowmq.shadow.group.GroupStore;
+import io.shadowmq.shadow.rollout.RolloutService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,11 +19,14 @@ import java.util.Set;
 final class GroupRoutes {
   private final GroupStore store;
   private final DevicePages pages;
+  private final RolloutService rollouts;
 
   /** @param store null without storage; @param pages null without storage */
-  GroupRoutes(GroupStore store, DevicePages pages) {
+  /** @param rollouts told when a group's selector changes (continuous rollouts), or null */
+  GroupRoutes(GroupStore store, DevicePages pages, RolloutService rollouts) {
     this.store = store;
     this.pages = pages;
+    this.rollouts = rollouts;
   }
 
   void mount(Router r, BodyHandler body) {
@@ -70,6 +74,9 @@ final class GroupRoutes {
         return Future.failedFuture(ApiError.conflict("group_exists", "group " + name + " exists already"));
       }
       ctx.response().setStatusCode(201);
+      if (rollouts != null) {
+        rollouts.groupChanged(name); // a continuous rollout may target a group removed and created again
+      }
       return find(name).map(GroupRoutes::json);
     });
   }
@@ -77,8 +84,15 @@ final class GroupRoutes {
   private Future<JsonObject> update(RoutingContext ctx) {
     String name = ctx.pathParam("name");
     JsonObject in = JsonInput.object(ctx, Set.of("selector"));
-    return groups().updateSelector(name, selector(in))
-        .compose(g -> g == null ? Future.failedFuture(noGroup(name)) : Future.succeededFuture(json(g)));
+    return groups().updateSelector(name, selector(in)).compose(g -> {
+      if (g == null) {
+        return Future.failedFuture(noGroup(name));
+      }
+      if (rollouts != null) {
+        rollouts.groupChanged(name);
+      }
+      return Future.succeededFuture(json(g));
+    });
   }
 
   private Future<JsonObject> members(RoutingContext ctx) {

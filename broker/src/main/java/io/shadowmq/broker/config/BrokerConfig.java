@@ -45,9 +45,10 @@ public final class BrokerConfig {
           + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_MAX_CONCURRENT_DOWNLOADS.")
   public int maxConcurrentDownloads;
 
-  @Option(names = "--rollout-rescan-seconds", defaultValue = "30", paramLabel = "SECONDS",
-      description = "How often a continuous rollout scans its target again for devices that joined it. "
-          + "Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_ROLLOUT_RESCAN_SECONDS.")
+  @Option(names = "--rollout-rescan-seconds", defaultValue = "300", paramLabel = "SECONDS",
+      description = "How often a continuous rollout scans its whole target again. Devices registered or re-tagged "
+          + "and groups changed through the admin API join at once; the rescan finds changes made elsewhere "
+          + "(another node, the device command). Default: ${DEFAULT-VALUE}. Env: SHADOWMQ_ROLLOUT_RESCAN_SECONDS.")
   public int rolloutRescanSeconds;
 
   @Option(names = "--max-concurrent-uploads", defaultValue = "2", paramLabel = "N",

@@ -68,7 +68,7 @@ public final class ApiClient implements AutoCloseable {
     return send("POST", path, body == null ? null : body.encode());
   }
 
-  Response patch(String path, JsonObject body) throws Exception {
+  public Response patch(String path, JsonObject body) throws Exception {
     return send("PATCH", path, body.encode());
   }
 

@@ -26,7 +26,7 @@ class RolloutControlTest {
 
   @BeforeAll
   static void start() throws Exception {
-    f = new RolloutFixture("--rollout-rescan-seconds", "1");
+    f = new RolloutFixture(); // continuous rollouts rescan every 300 s: what joins them here comes from events
     release = f.release("gw-fw", "3.1.0", new JsonObject());
   }
 
@@ -176,17 +176,31 @@ class RolloutControlTest {
   }
 
   @Test
-  void aContinuousRolloutTakesInDevicesThatJoinItsGroup() throws Exception {
+  void aContinuousRolloutTakesInDevicesThatJoinItsGroupAtOnce() throws Exception {
     JsonObject tags = new JsonObject().put("fleet", "cont");
     f.registered("ct-1", "3.0.0", tags);
+    SimulatedDevice other = f.registered("ct-3", "3.0.0", new JsonObject().put("fleet", "elsewhere"));
+    SimulatedDevice zoned = f.registered("ct-4", "3.0.0", new JsonObject().put("fleet", "cont-b"));
     assertThat(f.api.post("/api/v1/groups", new JsonObject().put("name", "cont").put("selector", tags)).status())
         .isEqualTo(201);
     String id = f.create(rollout(new JsonObject().put("group", "cont")).put("continuous", true)).getString("id");
     f.await(id, v -> count(v, "SUCCEEDED") == 1, 20, "ct-1 updated");
+
+    // Registered into the group: taken in well before the next rescan (300 s).
     SimulatedDevice late = f.registered("ct-2", "3.0.0", tags);
-    JsonObject both = f.await(id, v -> count(v, "SUCCEEDED") == 2, 20, "ct-2 taken in and updated");
-    assertThat(both.getString("state")).isEqualTo("RUNNING"); // it keeps watching the group
+    f.await(id, v -> count(v, "SUCCEEDED") == 2, 20, "ct-2 taken in and updated");
     assertThat(late.version).isEqualTo("3.1.0");
+    // Re-tagged into the group: likewise.
+    assertThat(f.api.patch("/api/v1/devices/ct-3", new JsonObject().put("tags", tags)).status()).isEqualTo(200);
+    f.await(id, v -> count(v, "SUCCEEDED") == 3, 20, "ct-3 taken in after its tags changed");
+    assertThat(other.version).isEqualTo("3.1.0");
+    // The group's selector changed to take in ct-4 (the devices updated so far keep their executions).
+    assertThat(f.api.patch("/api/v1/groups/cont", new JsonObject().put("selector", new JsonObject()
+        .put("fleet", "cont-b"))).status()).isEqualTo(200);
+    JsonObject all = f.await(id, v -> count(v, "SUCCEEDED") >= 4 && f.executionOrNull(id, "ct-4") != null, 20,
+        "ct-4 taken in after the group's selector changed");
+    assertThat(all.getString("state")).isEqualTo("RUNNING"); // it keeps watching the group
+    eventually(() -> "3.1.0".equals(zoned.version), 10, "ct-4 updated");
     assertThat(f.action(id, "cancel").getString("state")).isEqualTo("CANCELED");
   }
 

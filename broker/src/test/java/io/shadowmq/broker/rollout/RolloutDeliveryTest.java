@@ -73,6 +73,23 @@ class RolloutDeliveryTest {
   }
 
   @Test
+  void aContinuousRolloutFindsDevicesReTaggedBehindTheApiAtItsNextRescan() throws Exception {
+    f = new RolloutFixture("--rollout-rescan-seconds", "1");
+    String release = f.release("cam-fw", "5.0.0", new JsonObject());
+    JsonObject tags = new JsonObject().put("site", "north");
+    f.registered("rs-a", "4.0.0", tags);
+    SimulatedDevice moved = f.registered("rs-b", "4.0.0", new JsonObject().put("site", "south"));
+    String id = f.create(new JsonObject().put("releaseId", release)
+        .put("target", new JsonObject().put("selector", tags)).put("continuous", true)).getString("id");
+    f.await(id, v -> count(v, "SUCCEEDED") == 1, 20, "rs-a updated");
+    // As another node or the device command would: no event reaches this node's engine.
+    f.broker.node().storage().pool().preparedQuery("UPDATE device SET tags = $1 WHERE id = 'rs-b'")
+        .execute(Tuple.of(tags)).await(10, TimeUnit.SECONDS);
+    f.await(id, v -> count(v, "SUCCEEDED") == 2, 20, "rs-b found by the rescan and updated");
+    assertThat(moved.version).isEqualTo("5.0.0");
+  }
+
+  @Test
   void aRolloutResumesWhereItWasAfterTheBrokerRestarts() throws Exception {
     f = new RolloutFixture("--data-dir", dataDir.toString());
     String release = f.release("cam-fw", "5.0.0", new JsonObject());

@@ -146,6 +146,16 @@ final class RolloutFixture implements AutoCloseable {
     return all;
   }
 
+  /** The device's execution of the rollout, or null when it has none (unchecked: for use in predicates). */
+  JsonObject executionOrNull(String rolloutId, String device) {
+    try {
+      return executions(rolloutId, null).stream().filter(x -> x.getString("device").equals(device)).findFirst()
+          .orElse(null);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   JsonObject execution(String rolloutId, String device) throws Exception {
     return executions(rolloutId, null).stream().filter(x -> x.getString("device").equals(device)).findFirst()
         .orElseThrow();

@@ -50,6 +50,9 @@ public final class ExecutionStorePg {
       + "(SELECT array_agg(DISTINCT rollout_id) FROM sup) AS superseded";
   private static final String SCAN_SELECTOR = "WITH src AS (SELECT d.id, d.tags FROM device d WHERE d.tags @> $8::jsonb "
       + "AND ($2::text IS NULL OR d.id > $2)" + SCAN_TAIL;
+  /** The listed devices among those that carry the selector's tags (devices that joined a group or selector). */
+  private static final String SCAN_JOINED = "WITH src AS (SELECT d.id, d.tags FROM device d WHERE d.id = ANY($9::text[]) "
+      + "AND d.tags @> $8::jsonb AND ($2::text IS NULL OR d.id > $2)" + SCAN_TAIL;
   private static final String SCAN_LIST = "WITH src AS (SELECT i.id, COALESCE(d.tags, '{}'::jsonb) AS tags "
       + "FROM unnest($8::text[]) AS i(id) LEFT JOIN device d ON d.id = i.id WHERE ($2::text IS NULL OR i.id > $2)"
       + SCAN_TAIL;
@@ -101,12 +104,26 @@ public final class ExecutionStorePg {
     Tuple t = Tuple.tuple().addValue(rolloutId).addValue(after).addValue(limit).addValue(offset).addValue(compatibility)
         .addValue(version).addValue(supersede)
         .addValue(selector != null ? selector : devices.toArray(new String[0]));
-    return pool.preparedQuery(selector != null ? SCAN_SELECTOR : SCAN_LIST).execute(t).map(rows -> {
-      Row r = rows.iterator().next();
-      String[] sup = r.getArrayOfStrings("superseded");
-      return new ScanPage(r.getLong("scanned").intValue(), r.getString("last"), r.getLong("eligible").intValue(),
-          r.getLong("skipped").intValue(), sup == null ? List.of() : List.of(sup));
-    });
+    return pool.preparedQuery(selector != null ? SCAN_SELECTOR : SCAN_LIST).execute(t).map(ExecutionStorePg::scanPage);
+  }
+
+  /**
+   * As {@link #scan}, for the given devices that carry the selector's tags, whatever the scan's
+   * cursor: devices that joined the target of a continuous rollout. Those it has already are left alone.
+   */
+  public Future<ScanPage> scanJoined(String rolloutId, int offset, JsonObject compatibility, String version,
+                                     boolean supersede, JsonObject selector, List<String> devices) {
+    Tuple t = Tuple.tuple().addValue(rolloutId).addValue(null).addValue(devices.size()).addValue(offset)
+        .addValue(compatibility).addValue(version).addValue(supersede).addValue(selector)
+        .addValue(devices.toArray(new String[0]));
+    return pool.preparedQuery(SCAN_JOINED).execute(t).map(ExecutionStorePg::scanPage);
+  }
+
+  private static ScanPage scanPage(RowSet<Row> rows) {
+    Row r = rows.iterator().next();
+    String[] sup = r.getArrayOfStrings("superseded");
+    return new ScanPage(r.getLong("scanned").intValue(), r.getString("last"), r.getLong("eligible").intValue(),
+        r.getLong("skipped").intValue(), sup == null ? List.of() : List.of(sup));
   }
 
   /** Counts by wave and state, read with one aggregate query. */

@@ -8,7 +8,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,6 +48,8 @@ final class RolloutEngine {
   Rollout rollout;
   final Release release;
   private Map<String, FirmwareReport> reports = new LinkedHashMap<>();
+  /** Devices registered or re-tagged since the last look (continuous rollouts only). */
+  private Set<String> joined = new LinkedHashSet<>();
   private long reportsSince;
   private boolean advanceQueued;
   private boolean stopped;
@@ -99,6 +104,43 @@ final class RolloutEngine {
     reports.put(device, report);
     if (first) {
       steps.run(this::flushReports); // may run at once: the report must be in the batch before
+    }
+  }
+
+  /**
+   * Devices were registered or their tags changed: a continuous rollout takes in those that are now
+   * in its group or selector, at once rather than at its next rescan. Batched like reports.
+   */
+  void devicesChanged(Collection<String> devices) {
+    if (!rollout.spec().continuous() || !rollout.state().active() || stopped) {
+      return;
+    }
+    boolean first = joined.isEmpty();
+    joined.addAll(devices);
+    if (first && !joined.isEmpty()) {
+      steps.run(this::takeInJoined).onFailure(e -> LOG.warn("rollout {}: taking in new devices failed: {}", id(),
+          e.toString()));
+    }
+  }
+
+  private Future<Void> takeInJoined() {
+    List<String> batch = new ArrayList<>(Math.min(joined.size(), parts.settings().pageSize()));
+    Iterator<String> it = joined.iterator();
+    while (it.hasNext() && batch.size() < parts.settings().pageSize()) {
+      batch.add(it.next());
+      it.remove();
+    }
+    if (!joined.isEmpty()) {
+      steps.run(this::takeInJoined); // the rest, a page at a time
+    }
+    return new TargetScan(this).joined(batch).onSuccess(v -> requestAdvance());
+  }
+
+  /** A continuous rollout scans its whole target again (its group changed, or its rescan is due). */
+  void rescan() {
+    if (rollout.spec().continuous() && rollout.scanDone() && rollout.state().active() && !stopped) {
+      steps.run(() -> rollout.scanDone() ? save(rollout.withScan(null, false, 0)) : Future.<Void>succeededFuture())
+          .onSuccess(v -> requestAdvance());
     }
   }
 
@@ -363,9 +405,9 @@ final class RolloutEngine {
             calls.callAgain(Instant.now().plusSeconds(rollout.spec().timeouts().deadlineSeconds()
                 + (long) parts.settings().linkMarginSeconds()));
           }
-          if (rollout.spec().continuous() && rollout.scanDone() && rollout.state() == RolloutState.RUNNING
+          if (rollout.state() == RolloutState.RUNNING
               && Instant.now().isAfter(lastScanEnd.plusMillis(parts.settings().rescanMillis()))) {
-            steps.run(() -> save(rollout.withScan(null, false, 0)));
+            rescan();
           }
           requestAdvance();
         });

@@ -209,6 +209,25 @@ public final class RolloutService implements RolloutEngine.Host {
     return n;
   }
 
+  // ---- target changes
+
+  /**
+   * Devices were registered or their tags changed: continuous rollouts take in those now in their
+   * group or selector, without waiting for their next rescan. Callable from any thread.
+   */
+  public void devicesChanged(List<String> devices) {
+    context.runOnContext(v -> engines.values().forEach(e -> e.devicesChanged(devices)));
+  }
+
+  /** A group was created or its selector changed: continuous rollouts on it scan it again now. */
+  public void groupChanged(String group) {
+    context.runOnContext(v -> engines.values().forEach(e -> {
+      if (group.equals(e.rollout.spec().target().group())) {
+        e.rescan();
+      }
+    }));
+  }
+
   // ---- device reports
 
   private void shadowChanged(ShadowKey key, Shadow before, Shadow after) {
