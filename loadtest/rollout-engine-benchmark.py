@@ -2,7 +2,7 @@
 """Rollout engine throughput: how fast the engine turns device reports into committed transitions,
 without simulated devices competing for the CPU.
 
-Usage: loadtest/rollout-engine-benchmark.py HTTP_PORT MQTT_PORT ADMIN_TOKEN BROKER_PID [DEVICES]
+Usage: loadtest/rollout-engine-benchmark.py HTTP_PORT MQTT_PORT ADMIN_TOKEN BROKER_PID [DEVICES] [shadow|method]
 
 Against a running broker (embedded PostgreSQL, --allow-anonymous): creates a release with a small
 image and a rollout to DEVICES device ids (default 10 000) in one wave, then
@@ -14,6 +14,10 @@ image and a rollout to DEVICES device ids (default 10 000) in one wave, then
      takes them (NOTIFIED -> IN_PROGRESS), and waits until every execution is IN_PROGRESS;
   3. reports the new version with `applyComplete` (IN_PROGRESS -> SUCCEEDED; the engine then
      trims each device's desired firmware), and waits until every execution has SUCCEEDED.
+With `method` delivery the engine calls `firmwareUpdate` instead of writing desired states (the
+devices are offline: each call is answered "offline" and the execution stays NOTIFIED), and the
+reports are `reported.iothubDM.firmwareUpdate.status`, which names no rollout: the engine looks up
+each reporting device's execution in flight.
 Each phase prints its transitions per second (from the first message to the last transition
 committed, read from the rollout's counts every 20 ms) and the broker's CPU seconds. The devices
 are never connected: their shadows are updated by the driver, so nothing but the broker (MQTT,
@@ -30,6 +34,7 @@ import uuid
 
 HTTP, MQTT, TOKEN, PID = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 DEVICES = int(sys.argv[5]) if len(sys.argv) > 5 else 10000
+DELIVERY = sys.argv[6] if len(sys.argv) > 6 else "shadow"
 API = f"http://127.0.0.1:{HTTP}/api/v1"
 HZ = os.sysconf("SC_CLK_TCK")
 RUN = uuid.uuid4().hex[:6]
@@ -90,13 +95,19 @@ def utf8(s):
     return struct.pack("!H", len(b)) + b
 
 
-async def report_all(firmware, connections=4):
+def firmware_report(version, rollout, status):
+    if DELIVERY == "method":
+        return {"firmware": {"version": version}, "iothubDM": {"firmwareUpdate": {"status": status}}}
+    return {"firmware": {"version": version, "rolloutId": rollout, "status": status}}
+
+
+async def report_all(reported, connections=4):
     async def one(part):
         r, w = await asyncio.open_connection("127.0.0.1", MQTT)
         w.write(packet(0x10, utf8("MQTT") + bytes([4, 2, 0, 60]) + utf8(f"eng-driver-{RUN}-{part}")))
         await r.readexactly(4)  # CONNACK
         for device in IDS[part::connections]:
-            doc = json.dumps({"state": {"reported": {"firmware": firmware}}}).encode()
+            doc = json.dumps({"state": {"reported": reported}}).encode()
             w.write(packet(0x30, utf8(f"$aws/things/{device}/shadow/update") + doc))
             if w.transport.get_write_buffer_size() > 256 * 1024:
                 await w.drain()
@@ -132,15 +143,15 @@ release = api("POST", "/releases", {"name": "engine-bench", "version": f"9.{RUN}
 image = os.urandom(4096)
 artifact = api("PUT", f"/releases/{release['id']}/artifacts/image", data=image,
                headers={"Content-Type": "application/octet-stream"})
-spec = {"releaseId": release["id"], "target": {"devices": IDS}, "waves": {"sizes": ["100%"]},
+spec = {"releaseId": release["id"], "target": {"devices": IDS}, "waves": {"sizes": ["100%"]}, "delivery": DELIVERY,
         "maxInProgress": DEVICES, "successGate": {"percent": 0, "bakeSeconds": 0},
         "timeouts": {"inProgressSeconds": 3600, "deadlineSeconds": 7200}}
 created = {}
 phase("notify (the engine writes each device's desired firmware)", created, "NOTIFIED",
-      lambda: created.update(id=api("POST", "/rollouts", spec)["id"]), shadow_writes=True)
+      lambda: created.update(id=api("POST", "/rollouts", spec)["id"]), shadow_writes=DELIVERY == "shadow")
 rid = created["id"]
 phase("reports 'downloading'", rid, "IN_PROGRESS",
-      lambda: asyncio.run(report_all({"version": "1.0.0", "rolloutId": rid, "status": "downloading"})))
+      lambda: asyncio.run(report_all(firmware_report("1.0.0", rid, "downloading"))))
 phase("reports the new version applied", rid, "SUCCEEDED",
-      lambda: asyncio.run(report_all({"version": release["version"], "rolloutId": rid, "status": "applyComplete"})))
+      lambda: asyncio.run(report_all(firmware_report(release["version"], rid, "applyComplete"))))
 print(json.dumps(api("GET", f"/rollouts/{rid}")["counts"]))

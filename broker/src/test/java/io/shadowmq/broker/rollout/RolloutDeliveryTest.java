@@ -54,6 +54,24 @@ class RolloutDeliveryTest {
   }
 
   @Test
+  void methodModeCallsAnOfflineDeviceAgainOnceItIsBack() throws Exception {
+    f = new RolloutFixture();
+    String release = f.release("cam-fw", "5.0.0", new JsonObject());
+    SimulatedDevice away = f.device("m-away", "4.0.0");
+    away.disconnect();
+    String id = f.create(new JsonObject().put("releaseId", release).put("target", devicesTarget("m-away"))
+        .put("delivery", "method")).getString("id");
+    f.await(id, v -> count(v, "NOTIFIED") == 1, 10, "m-away notified");
+    Thread.sleep(3500); // offline through the first calls (after 1, 2 s): the next comes 4 s later
+    assertThat(f.execution(id, "m-away").getString("state")).isEqualTo("NOTIFIED"); // waiting is no failure
+    away.connect();
+    JsonObject done = f.awaitState(id, "COMPLETED", 20);
+    assertThat(count(done, "SUCCEEDED")).isEqualTo(1);
+    assertThat(away.methodCalls).containsExactly("firmwareUpdate"); // answered once
+    assertThat(away.version).isEqualTo("5.0.0");
+  }
+
+  @Test
   void aDeviceThatDownloadsCorruptedBytesRefusesThemAndTheExecutionFails() throws Exception {
     f = new RolloutFixture();
     String release = f.release("cam-fw", "5.0.0", new JsonObject());

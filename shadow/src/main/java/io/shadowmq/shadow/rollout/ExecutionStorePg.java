@@ -1,7 +1,9 @@
 package io.shadowmq.shadow.rollout;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.shadowmq.shadow.store.BatchQueue;
 import io.shadowmq.shadow.store.GroupCommitWriter;
+import io.shadowmq.shadow.store.StorageBusyException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -84,10 +86,13 @@ public final class ExecutionStorePg {
 
   private final Pool pool;
   private final GroupCommitWriter<Transition> writer;
+  private final BatchQueue<String, String> inFlight;
 
   public ExecutionStorePg(Vertx vertx, Pool pool, int capacity, MeterRegistry registry) {
     this.pool = pool;
     this.writer = new GroupCommitWriter<>(vertx, "rollout", this::commit, capacity, 5000, registry);
+    this.inFlight = new BatchQueue<>(vertx, this::inFlightRollouts, capacity, 1000, BatchQueue.Observer.NONE,
+        () -> new StorageBusyException("too many firmware reports waiting to be matched to their rollouts"));
   }
 
   /**
@@ -217,11 +222,26 @@ public final class ExecutionStorePg {
         + "ORDER BY queued_at DESC, rollout_id LIMIT $2").execute(Tuple.of(deviceId, limit)).map(ExecutionStorePg::executions);
   }
 
-  /** The rollout whose execution of this device is in flight, or null. */
+  /**
+   * The rollout whose execution of this device is in flight, or null. Asked for each report that
+   * names no rollout (method mode): the questions are batched, one statement for all that wait.
+   */
   public Future<String> inFlightRollout(String deviceId) {
-    return pool.preparedQuery("SELECT rollout_id FROM rollout_execution WHERE device_id = $1 "
-        + "AND state IN ('NOTIFIED','IN_PROGRESS') LIMIT 1").execute(Tuple.of(deviceId))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+    return inFlight.submit(deviceId);
+  }
+
+  private Future<List<String>> inFlightRollouts(List<String> devices) {
+    return pool.preparedQuery("SELECT DISTINCT ON (device_id) device_id, rollout_id FROM rollout_execution "
+            + "WHERE device_id = ANY($1) AND state IN ('NOTIFIED','IN_PROGRESS') ORDER BY device_id, rollout_id")
+        .execute(Tuple.tuple().addValue(devices.toArray(new String[0]))).map(rows -> {
+          Map<String, String> byDevice = new HashMap<>(rows.size() * 2);
+          rows.forEach(r -> byDevice.put(r.getString(0), r.getString(1)));
+          List<String> out = new ArrayList<>(devices.size());
+          for (String d : devices) {
+            out.add(byDevice.get(d));
+          }
+          return out;
+        });
   }
 
   /** Writes transitions in the next batch; completes once committed. */

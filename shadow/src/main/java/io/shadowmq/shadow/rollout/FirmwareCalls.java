@@ -4,33 +4,48 @@ import io.shadowmq.shadow.port.MethodResult;
 import io.vertx.core.Future;
 
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Method mode of one engine: the {@code firmwareUpdate} calls. A device that is offline, or does
- * not answer, is called again at each sweep until it answers; an answer of 300 or more fails its
- * execution. Used on the engine's context only.
+ * not answer, is called again from the sweep, after 1 s, then 2, 4, ... up to 30 s between calls,
+ * until it answers; an answer of 300 or more fails its execution. Used on the engine's context only.
  */
 final class FirmwareCalls {
+  private static final long FIRST_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long LONGEST_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  /** A device whose call did not get through yet: when to call it again, and how long the last wait was. */
+  private record Waiting(long dueNanos, long waitNanos) {
+  }
+
   private final RolloutEngine engine;
-  /** Devices whose call did not get through yet. */
-  private final Set<String> pending = new HashSet<>();
+  private final Map<String, Waiting> pending = new HashMap<>();
 
   FirmwareCalls(RolloutEngine engine) {
     this.engine = engine;
   }
 
   void call(String device, Instant expires) {
-    pending.remove(device);
+    Waiting before = pending.remove(device);
     engine.parts.delivery().invoke(engine.release, device, expires)
-        .onComplete(ar -> engine.steps.run(() -> called(device, ar.result())));
+        .onComplete(ar -> engine.steps.run(() -> called(device, ar.result(), before)));
   }
 
-  /** Calls again every device that has not answered yet. */
+  /** Calls again every device that has not answered yet and whose wait is over. */
   void callAgain(Instant expires) {
-    for (String d : List.copyOf(pending)) {
+    long now = System.nanoTime();
+    List<String> due = new ArrayList<>();
+    pending.forEach((device, w) -> {
+      if (now - w.dueNanos() >= 0) {
+        due.add(device);
+      }
+    });
+    for (String d : due) {
       call(d, expires);
     }
   }
@@ -40,9 +55,11 @@ final class FirmwareCalls {
     pending.remove(device);
   }
 
-  private Future<Void> called(String device, MethodResult result) {
+  private Future<Void> called(String device, MethodResult result, Waiting before) {
     if (result.outcome() != MethodResult.Outcome.ANSWERED) {
-      pending.add(device); // offline or silent: called again by the sweep until it answers
+      // Offline or silent: called again by the sweep until it answers, less often the longer it is away.
+      long wait = before == null ? FIRST_WAIT_NANOS : Math.min(LONGEST_WAIT_NANOS, before.waitNanos() * 2);
+      pending.put(device, new Waiting(System.nanoTime() + wait, wait));
       return Future.succeededFuture();
     }
     if (result.status() < 300) {

@@ -24,15 +24,26 @@ import java.util.function.Supplier;
  * @param <T> one request, as the batch function takes it
  * @param <R> its result
  */
-final class BatchQueue<T, R> {
+public final class BatchQueue<T, R> {
   /** Runs one batch in one round trip; the results come in the batch's order (null: every result is null). */
   @FunctionalInterface
-  interface Run<T, R> {
+  public interface Run<T, R> {
     Future<List<R>> run(List<T> batch);
   }
 
   /** What the owner counts. */
-  interface Observer {
+  public interface Observer {
+    /** Counts nothing. */
+    Observer NONE = new Observer() {
+      @Override
+      public void refused() {
+      }
+
+      @Override
+      public void ran(int size, long nanos, boolean failed) {
+      }
+    };
+
     void refused();
 
     void ran(int size, long nanos, boolean failed);
@@ -55,8 +66,8 @@ final class BatchQueue<T, R> {
    * @param capacity requests waiting at most, before new ones are refused with {@code busy}
    * @param maxBatch requests in one batch at most
    */
-  BatchQueue(Vertx vertx, Run<T, R> run, int capacity, int maxBatch, Observer observer,
-             Supplier<StorageBusyException> busy) {
+  public BatchQueue(Vertx vertx, Run<T, R> run, int capacity, int maxBatch, Observer observer,
+                    Supplier<StorageBusyException> busy) {
     this.run = run;
     this.capacity = capacity;
     this.maxBatch = maxBatch;
@@ -65,7 +76,7 @@ final class BatchQueue<T, R> {
     this.busy = busy;
   }
 
-  Future<R> submit(T item) {
+  public Future<R> submit(T item) {
     if (queued.incrementAndGet() > capacity) {
       queued.decrementAndGet();
       observer.refused();
@@ -80,7 +91,7 @@ final class BatchQueue<T, R> {
   }
 
   /** Requests waiting now (an atomic counter, readable from any thread: a gauge's source). */
-  AtomicInteger queued() {
+  public AtomicInteger queued() {
     return queued;
   }
 
