@@ -137,6 +137,8 @@ public final class FirmwareDevice {
                       long downloadNanos, long bytes) {
     if (outcome != Outcome.SUCCEEDED) {
       failedWith = busyWith;
+    } else {
+      confirmed = busyWith; // reported just now: the deltas that still follow (until the trim) need no answer
     }
     busyWith = null;
     report.accept(firmware(version, status, outcome == Outcome.SUCCEEDED ? 100 : 0, error, rolloutId));

@@ -145,14 +145,21 @@ class FirmwareDeviceTest {
   }
 
   @Test
-  void aDeltaForTheRunningVersionIsOnlyConfirmedAndDownloadsNothing() {
+  void aDeltaForTheRunningVersionIsConfirmedOncePerRolloutAndDownloadsNothing() {
     FirmwareDevice d = device("pump-6", 0);
     send(d, delta("/fw/2.0.0.bin", sha256, image.length));
     await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.size() == 1);
     reports.clear();
+    // The deltas that follow its own applyComplete (the links stay desired until the rollout trims
+    // them) are not answered: the first report below is the confirmation for another rollout.
     send(d, delta("/fw/2.0.0.bin", sha256, image.length));
+    send(d, delta("/fw/2.0.0.bin", sha256, image.length).put("firmware", delta("/fw/2.0.0.bin", sha256, image.length)
+        .getJsonObject("firmware").put("rolloutId", "r-43")));
     await().atMost(Duration.ofSeconds(10)).until(() -> reports.size() == 1);
-    assertThat(statuses()).containsExactly("applyComplete");
+    JsonObject confirmed = reports.get(0).getJsonObject("firmware");
+    assertThat(confirmed.getString("status")).isEqualTo("applyComplete");
+    assertThat(confirmed.getString("rolloutId")).isEqualTo("r-43");
+    assertThat(confirmed.getString("version")).isEqualTo("2.0.0");
     assertThat(downloads).hasValue(1);
   }
 
