@@ -21,8 +21,11 @@ final class GroupRoutes {
   private final DevicePages pages;
   private final RolloutService rollouts;
 
-  /** @param store null without storage; @param pages null without storage */
-  /** @param rollouts told when a group's selector changes (continuous rollouts), or null */
+  /**
+   * @param store    null without storage
+   * @param pages    null without storage
+   * @param rollouts told when a group's selector changes (continuous rollouts), or null
+   */
   GroupRoutes(GroupStore store, DevicePages pages, RolloutService rollouts) {
     this.store = store;
     this.pages = pages;

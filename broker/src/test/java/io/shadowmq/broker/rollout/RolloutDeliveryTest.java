@@ -62,13 +62,22 @@ class RolloutDeliveryTest {
     String id = f.create(new JsonObject().put("releaseId", release).put("target", devicesTarget("m-away"))
         .put("delivery", "method")).getString("id");
     f.await(id, v -> count(v, "NOTIFIED") == 1, 10, "m-away notified");
-    Thread.sleep(3500); // offline through the first calls (after 1, 2 s): the next comes 4 s later
+    Thread.sleep(7500); // offline through the call and its repeats after 1, 2 and 4 s (the sweep runs each second)
     assertThat(f.execution(id, "m-away").getString("state")).isEqualTo("NOTIFIED"); // waiting is no failure
+    assertThat(offlineCalls()).as("calls answered 'offline' in 7.5 s").isBetween(2.0, 4.0); // 8 if called every second
     away.connect();
     JsonObject done = f.awaitState(id, "COMPLETED", 20);
     assertThat(count(done, "SUCCEEDED")).isEqualTo(1);
     assertThat(away.methodCalls).containsExactly("firmwareUpdate"); // answered once
     assertThat(away.version).isEqualTo("5.0.0");
+  }
+
+  private double offlineCalls() throws Exception {
+    String scrape = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(f.broker.httpUri() + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
+    return scrape.lines().filter(l -> l.startsWith("shadowmq_method_calls_total{") && l.contains("outcome=\"offline\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   @Test

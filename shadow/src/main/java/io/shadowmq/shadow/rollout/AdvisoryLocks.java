@@ -21,6 +21,8 @@ final class AdvisoryLocks {
   private final Runnable onLost;
   private PgConnection connection;
   private Future<PgConnection> connecting;
+  /** How many times the connection, and with it every lock, was lost. */
+  private int losses;
 
   /** @param onLost called when the connection, and with it every lock, is lost (not on {@link #close}) */
   AdvisoryLocks(Vertx vertx, PostgresConfig config, Runnable onLost) {
@@ -33,6 +35,14 @@ final class AdvisoryLocks {
   Future<Boolean> tryLock(String rolloutId) {
     return connection().compose(c -> c.preparedQuery("SELECT pg_try_advisory_lock(hashtextextended($1, 0))")
         .execute(Tuple.of("rollout:" + rolloutId)).map(rows -> rows.iterator().next().getBoolean(0)));
+  }
+
+  /**
+   * Changes whenever the locks are lost: a lock taken when this read {@code n} is still held as long
+   * as it reads {@code n}. Read on the context the locks are used from.
+   */
+  int losses() {
+    return losses;
   }
 
   Future<Void> unlock(String rolloutId) {
@@ -60,6 +70,7 @@ final class AdvisoryLocks {
             LOG.warn("the rollout lock connection to PostgreSQL closed: this node's rollout engines stop "
                 + "until it takes their locks again");
             connection = null;
+            losses++;
             onLost.run();
           });
         }

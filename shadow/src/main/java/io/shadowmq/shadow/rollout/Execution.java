@@ -1,5 +1,6 @@
 package io.shadowmq.shadow.rollout;
 
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -17,8 +18,15 @@ public record Execution(String rolloutId, String deviceId, ExecutionState state,
                         Instant notifiedAt, Instant startedAt, Instant finishedAt, Instant updatedAt,
                         JsonObject report) {
 
-  /** The members of a device's firmware report shown to operators, those of the right types only. */
-  static JsonObject report(JsonObject reported) {
+  /**
+   * The members of a device's firmware report shown to operators (the JSON text of what it reported),
+   * those of the right types only; null when it is not an object or has none of them.
+   */
+  static JsonObject report(String json) {
+    Object value = Json.decodeValue(json);
+    if (!(value instanceof JsonObject reported)) {
+      return null; // a device may report anything there, even a string
+    }
     JsonObject o = new JsonObject();
     if (reported.getValue("status") instanceof String status) {
       o.put("status", status);

@@ -292,6 +292,6 @@ public final class ExecutionStorePg {
         wave == null ? -1 : wave, r.getInteger("attempt"), r.getString("previous_version"), r.getString("skip_reason"),
         err instanceof JsonObject o ? o : null, RolloutStorePg.instant(r, "queued_at"), RolloutStorePg.instant(r, "notified_at"),
         RolloutStorePg.instant(r, "started_at"), RolloutStorePg.instant(r, "finished_at"),
-        RolloutStorePg.instant(r, "updated_at"), report == null ? null : Execution.report(new JsonObject(report)));
+        RolloutStorePg.instant(r, "updated_at"), report == null ? null : Execution.report(report));
   }
 }

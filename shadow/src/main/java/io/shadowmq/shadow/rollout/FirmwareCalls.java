@@ -25,6 +25,8 @@ final class FirmwareCalls {
 
   private final RolloutEngine engine;
   private final Map<String, Waiting> pending = new HashMap<>();
+  /** Calls under way, by device, whose execution has not ended: only those devices are called again. */
+  private final Map<String, Integer> calling = new HashMap<>();
 
   FirmwareCalls(RolloutEngine engine) {
     this.engine = engine;
@@ -32,6 +34,7 @@ final class FirmwareCalls {
 
   void call(String device, Instant expires) {
     Waiting before = pending.remove(device);
+    calling.merge(device, 1, Integer::sum);
     engine.parts.delivery().invoke(engine.release, device, expires)
         .onComplete(ar -> engine.steps.run(() -> called(device, ar.result(), before)));
   }
@@ -53,9 +56,15 @@ final class FirmwareCalls {
   /** The device's execution ended: no more calls. */
   void forget(String device) {
     pending.remove(device);
+    calling.remove(device);
   }
 
   private Future<Void> called(String device, MethodResult result, Waiting before) {
+    boolean wasCalling = calling.containsKey(device);
+    calling.computeIfPresent(device, (d, n) -> n > 1 ? n - 1 : null);
+    if (!wasCalling || engine.stopped()) {
+      return Future.succeededFuture(); // its execution ended while the call was under way
+    }
     if (result.outcome() != MethodResult.Outcome.ANSWERED) {
       // Offline or silent: called again by the sweep until it answers, less often the longer it is away.
       long wait = before == null ? FIRST_WAIT_NANOS : Math.min(LONGEST_WAIT_NANOS, before.waitNanos() * 2);

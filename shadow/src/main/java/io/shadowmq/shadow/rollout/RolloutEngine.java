@@ -1,6 +1,7 @@
 package io.shadowmq.shadow.rollout;
 
 import io.shadowmq.shadow.firmware.Release;
+import io.shadowmq.shadow.service.SerialSteps;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -52,6 +53,8 @@ final class RolloutEngine {
   private Set<String> joined = new LinkedHashSet<>();
   private long reportsSince;
   private boolean advanceQueued;
+  /** The target changed during a scan: scan again once it is done. */
+  private boolean rescanAfterScan;
   private boolean stopped;
   private long sweepTimer = -1;
   private long wakeTimer = -1;
@@ -84,7 +87,11 @@ final class RolloutEngine {
             : renotify(page.get(page.size() - 1).deviceId())));
   }
 
-  /** Stops timers; steps in flight complete. */
+  /**
+   * Stops timers; the step in flight completes, and the engine's own steps queued behind it (advance,
+   * reports, sweep, new devices) do nothing: after its lock is lost, another node may drive the
+   * rollout. Actions an operator asked for still run (an idle engine acts under the lock only).
+   */
   void stop() {
     stopped = true;
     parts.vertx().cancelTimer(sweepTimer);
@@ -124,6 +131,10 @@ final class RolloutEngine {
   }
 
   private Future<Void> takeInJoined() {
+    if (stopped) {
+      joined.clear();
+      return Future.succeededFuture();
+    }
     List<String> batch = new ArrayList<>(Math.min(joined.size(), parts.settings().pageSize()));
     Iterator<String> it = joined.iterator();
     while (it.hasNext() && batch.size() < parts.settings().pageSize()) {
@@ -136,18 +147,29 @@ final class RolloutEngine {
     return new TargetScan(this).joined(batch).onSuccess(v -> requestAdvance());
   }
 
-  /** A continuous rollout scans its whole target again (its group changed, or its rescan is due). */
+  /**
+   * A continuous rollout scans its whole target again (its group changed, or its rescan is due);
+   * when a scan is under way, once it is done, as devices before its cursor may have joined.
+   */
   void rescan() {
-    if (rollout.spec().continuous() && rollout.scanDone() && rollout.state().active() && !stopped) {
-      steps.run(() -> rollout.scanDone() ? save(rollout.withScan(null, false, 0)) : Future.<Void>succeededFuture())
-          .onSuccess(v -> requestAdvance());
+    if (!rollout.spec().continuous() || !rollout.state().active() || stopped) {
+      return;
     }
+    if (!rollout.scanDone()) {
+      rescanAfterScan = true;
+      return;
+    }
+    steps.run(() -> rollout.scanDone() && !stopped ? save(rollout.withScan(null, false, 0))
+        : Future.<Void>succeededFuture()).onSuccess(v -> requestAdvance());
   }
 
   private Future<Void> flushReports() {
     Map<String, FirmwareReport> batch = reports;
     long since = reportsSince;
     reports = new LinkedHashMap<>();
+    if (stopped) {
+      return Future.succeededFuture();
+    }
     return parts.executions().find(id(), new ArrayList<>(batch.keySet())).compose(found -> {
       List<Transition> changes = new ArrayList<>();
       List<String> succeeded = new ArrayList<>();
@@ -253,11 +275,18 @@ final class RolloutEngine {
 
   private Future<Void> advance() {
     advanceQueued = false;
+    if (stopped) {
+      return Future.succeededFuture();
+    }
     Instant now = Instant.now();
     if (!rollout.scanDone() && rollout.state() != RolloutState.PAUSED && rollout.state().active()) {
       return new TargetScan(this).page().onSuccess(done -> {
         if (done) {
           lastScanEnd = Instant.now();
+          if (rescanAfterScan) {
+            rescanAfterScan = false;
+            rescan();
+          }
         }
         requestAdvance();
       }).mapEmpty();
@@ -386,7 +415,31 @@ final class RolloutEngine {
     if (stopped) {
       return;
     }
-    steps.run(() -> parts.executions().overdue(id(), rollout.spec().timeouts().inProgressSeconds(),
+    steps.run(this::timeOuts).onComplete(ar -> {
+      if (stopped) {
+        return;
+      }
+      if (ar.failed()) {
+        LOG.warn("rollout {}: sweep failed: {}", id(), ar.cause().toString());
+      }
+      if (rollout.state().active()) {
+        calls.callAgain(Instant.now().plusSeconds(rollout.spec().timeouts().deadlineSeconds()
+            + (long) parts.settings().linkMarginSeconds()));
+      }
+      if (rollout.state() == RolloutState.RUNNING
+          && Instant.now().isAfter(lastScanEnd.plusMillis(parts.settings().rescanMillis()))) {
+        rescan();
+      }
+      requestAdvance();
+    });
+  }
+
+  /** Executions silent past their in-progress timeout or deadline: TIMED_OUT, or queued for their retry. */
+  private Future<Void> timeOuts() {
+    if (stopped) {
+      return Future.succeededFuture();
+    }
+    return parts.executions().overdue(id(), rollout.spec().timeouts().inProgressSeconds(),
         rollout.spec().timeouts().deadlineSeconds(), parts.settings().pageSize()).compose(overdue -> {
           List<Transition> changes = new ArrayList<>(overdue.size());
           for (Execution x : overdue) {
@@ -397,19 +450,6 @@ final class RolloutEngine {
             changes.add(failure(x, ExecutionState.TIMED_OUT, Transition.error("TIMED_OUT", why)));
           }
           return afterTransitions(changes);
-        })).onComplete(ar -> {
-          if (ar.failed()) {
-            LOG.warn("rollout {}: sweep failed: {}", id(), ar.cause().toString());
-          }
-          if (rollout.state().active()) {
-            calls.callAgain(Instant.now().plusSeconds(rollout.spec().timeouts().deadlineSeconds()
-                + (long) parts.settings().linkMarginSeconds()));
-          }
-          if (rollout.state() == RolloutState.RUNNING
-              && Instant.now().isAfter(lastScanEnd.plusMillis(parts.settings().rescanMillis()))) {
-            rescan();
-          }
-          requestAdvance();
         });
   }
 

@@ -140,7 +140,11 @@ public final class RolloutService implements RolloutEngine.Host {
       if (!locked) {
         return Future.succeededFuture(null);
       }
+      int losses = locks.losses();
       return load(id).compose(engine -> {
+        if (locks.losses() != losses) {
+          return Future.succeededFuture(null); // the lock went with its connection while the rollout was read
+        }
         if (engine == null || !engine.rollout.state().active()) {
           return locks.unlock(id).map((RolloutEngine) null);
         }

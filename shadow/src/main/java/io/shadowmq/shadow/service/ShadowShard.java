@@ -10,14 +10,12 @@ import io.shadowmq.shadow.store.ShadowStore;
 import io.shadowmq.shadow.store.StorageBusyException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.DatabaseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,11 +37,10 @@ final class ShadowShard {
   private static final class Slot {
     Shadow shadow;
     boolean loaded;
-    boolean busy;
-    final ArrayDeque<Runnable> waiting = new ArrayDeque<>(2);
+    final SerialSteps steps = new SerialSteps(2);
 
     boolean idle() {
-      return !busy && waiting.isEmpty();
+      return steps.idle();
     }
   }
 
@@ -140,31 +137,7 @@ final class ShadowShard {
       evictIdle();
     }
     Slot s = slot;
-    Promise<T> result = Promise.promise();
-    Runnable task = () -> {
-      Future<T> f;
-      try {
-        f = op.apply(s);
-      } catch (RuntimeException e) {
-        f = Future.failedFuture(e);
-      }
-      f.onComplete(ar -> {
-        result.handle(ar);
-        Runnable next = s.waiting.poll();
-        if (next != null) {
-          next.run();
-        } else {
-          s.busy = false;
-        }
-      });
-    };
-    if (s.busy) {
-      s.waiting.add(task);
-    } else {
-      s.busy = true;
-      task.run();
-    }
-    return result.future();
+    return s.steps.run(() -> op.apply(s));
   }
 
   private void evictIdle() {

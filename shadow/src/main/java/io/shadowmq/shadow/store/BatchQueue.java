@@ -4,6 +4,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,7 @@ import java.util.function.Supplier;
  * @param <R> its result
  */
 public final class BatchQueue<T, R> {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchQueue.class);
   /** Runs one batch in one round trip; the results come in the batch's order (null: every result is null). */
   @FunctionalInterface
   public interface Run<T, R> {
@@ -122,25 +125,35 @@ public final class BatchQueue<T, R> {
       result = Future.failedFuture(e);
     }
     result.onComplete(ar -> {
-      observer.ran(batch.size(), System.nanoTime() - start, ar.failed());
-      List<R> results = ar.succeeded() ? ar.result() : null;
-      for (int i = 0; i < batch.size(); i++) {
-        Pending<T, R> b = batch.get(i);
-        R value = results == null ? null : results.get(i);
-        Runnable complete = () -> {
-          if (ar.failed()) {
-            b.promise().fail(ar.cause());
-          } else {
-            b.promise().complete(value);
-          }
-        };
-        if (b.caller() == null || b.caller() == context) {
-          complete.run();
-        } else {
-          b.caller().runOnContext(v -> complete.run());
-        }
+      try {
+        observer.ran(batch.size(), System.nanoTime() - start, ar.failed());
+        complete(batch, ar.succeeded() ? ar.result() : null, ar.cause());
+      } finally {
+        runBatch(); // whatever a caller's handler did, the queue goes on
       }
-      runBatch();
     });
+  }
+
+  private void complete(List<Pending<T, R>> batch, List<R> results, Throwable failure) {
+    for (int i = 0; i < batch.size(); i++) {
+      Pending<T, R> b = batch.get(i);
+      R value = results == null || i >= results.size() ? null : results.get(i);
+      Runnable complete = () -> {
+        if (failure != null) {
+          b.promise().tryFail(failure);
+        } else {
+          b.promise().tryComplete(value);
+        }
+      };
+      if (b.caller() == null || b.caller() == context) {
+        try {
+          complete.run();
+        } catch (RuntimeException e) {
+          LOG.warn("a storage request's handler failed: {}", e.toString());
+        }
+      } else {
+        b.caller().runOnContext(v -> complete.run());
+      }
+    }
   }
 }

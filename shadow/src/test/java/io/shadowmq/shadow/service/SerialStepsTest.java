@@ -1,4 +1,4 @@
-package io.shadowmq.shadow.rollout;
+package io.shadowmq.shadow.service;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
