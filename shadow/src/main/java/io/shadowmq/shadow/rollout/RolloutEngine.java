@@ -9,12 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -48,17 +43,14 @@ final class RolloutEngine {
   final RolloutActions actions;
   Rollout rollout;
   final Release release;
-  private Map<String, FirmwareReport> reports = new LinkedHashMap<>();
-  /** Devices registered or re-tagged since the last look (continuous rollouts only). */
-  private Set<String> joined = new LinkedHashSet<>();
-  private long reportsSince;
   private boolean advanceQueued;
-  /** The target changed during a scan: scan again once it is done. */
-  private boolean rescanAfterScan;
   private boolean stopped;
   private long sweepTimer = -1;
   private long wakeTimer = -1;
-  private Instant lastScanEnd = Instant.now();
+  /** The target: its scan, and devices joining it (continuous rollouts). */
+  final TargetScan targets = new TargetScan(this);
+  /** The devices' reports. */
+  final FirmwareReports reports = new FirmwareReports(this);
   /** Method mode: the firmwareUpdate calls. */
   final FirmwareCalls calls = new FirmwareCalls(this);
 
@@ -102,114 +94,6 @@ final class RolloutEngine {
     return stopped;
   }
 
-  /** A device's firmware report (its reported state changed). Batched: many reports, one read, one write. */
-  void report(String device, FirmwareReport report) {
-    boolean first = reports.isEmpty(); // the first report since the last flush: a flush is due
-    if (first) {
-      reportsSince = System.nanoTime();
-    }
-    reports.put(device, report);
-    if (first) {
-      steps.run(this::flushReports); // may run at once: the report must be in the batch before
-    }
-  }
-
-  /**
-   * Devices were registered or their tags changed: a continuous rollout takes in those that are now
-   * in its group or selector, at once rather than at its next rescan. Batched like reports.
-   */
-  void devicesChanged(Collection<String> devices) {
-    if (!rollout.spec().continuous() || !rollout.state().active() || stopped) {
-      return;
-    }
-    boolean first = joined.isEmpty();
-    joined.addAll(devices);
-    if (first && !joined.isEmpty()) {
-      steps.run(this::takeInJoined).onFailure(e -> LOG.warn("rollout {}: taking in new devices failed: {}", id(),
-          e.toString()));
-    }
-  }
-
-  private Future<Void> takeInJoined() {
-    if (stopped) {
-      joined.clear();
-      return Future.succeededFuture();
-    }
-    List<String> batch = new ArrayList<>(Math.min(joined.size(), parts.settings().pageSize()));
-    Iterator<String> it = joined.iterator();
-    while (it.hasNext() && batch.size() < parts.settings().pageSize()) {
-      batch.add(it.next());
-      it.remove();
-    }
-    if (!joined.isEmpty()) {
-      steps.run(this::takeInJoined); // the rest, a page at a time
-    }
-    return new TargetScan(this).joined(batch).onSuccess(v -> requestAdvance());
-  }
-
-  /**
-   * A continuous rollout scans its whole target again (its group changed, or its rescan is due);
-   * when a scan is under way, once it is done, as devices before its cursor may have joined.
-   */
-  void rescan() {
-    if (!rollout.spec().continuous() || !rollout.state().active() || stopped) {
-      return;
-    }
-    if (!rollout.scanDone()) {
-      rescanAfterScan = true;
-      return;
-    }
-    steps.run(() -> rollout.scanDone() && !stopped ? save(rollout.withScan(null, false, 0))
-        : Future.<Void>succeededFuture()).onSuccess(v -> requestAdvance());
-  }
-
-  private Future<Void> flushReports() {
-    Map<String, FirmwareReport> batch = reports;
-    long since = reportsSince;
-    reports = new LinkedHashMap<>();
-    if (stopped) {
-      return Future.succeededFuture();
-    }
-    return parts.executions().find(id(), new ArrayList<>(batch.keySet())).compose(found -> {
-      List<Transition> changes = new ArrayList<>();
-      List<String> succeeded = new ArrayList<>();
-      List<ExecutionStorePg.Picked> relink = new ArrayList<>();
-      for (Map.Entry<String, FirmwareReport> e : batch.entrySet()) {
-        Execution x = found.get(e.getKey());
-        FirmwareReport.Outcome outcome = x == null ? FirmwareReport.Outcome.NONE
-            : e.getValue().outcome(id(), rollout.targetVersion());
-        // A device waiting for its retry that reports the target version applied has succeeded all the same.
-        boolean retryDone = x != null && x.state() == ExecutionState.QUEUED && x.wave() >= 0
-            && outcome == FirmwareReport.Outcome.SUCCEEDED;
-        if (x == null || !x.state().inFlight() && !retryDone) {
-          continue;
-        }
-        switch (outcome) {
-          case STARTED -> {
-            if (x.state() == ExecutionState.NOTIFIED) {
-              changes.add(move(x, ExecutionState.IN_PROGRESS, null, null));
-            }
-          }
-          case SUCCEEDED -> {
-            changes.add(move(x, ExecutionState.SUCCEEDED, null, null));
-            succeeded.add(x.deviceId());
-          }
-          case FAILED -> changes.add(failure(x, ExecutionState.FAILED, e.getValue().failure()));
-          case LINK_EXPIRED -> relink.add(new ExecutionStorePg.Picked(x.deviceId(), x.attempt(), x.wave(),
-              x.previousVersion()));
-          default -> {
-          }
-        }
-      }
-      // Trims and fresh links go out in the background: the next batch need not wait for their commits.
-      return afterTransitions(changes).onSuccess(v -> {
-        parts.reportLatency().record(System.nanoTime() - since, java.util.concurrent.TimeUnit.NANOSECONDS);
-        background(trim(succeeded), "trimming desired firmware");
-        background(deliver(relink, 1), "sending fresh links");
-      });
-    });
-  }
-
   /** Writes transitions; failures among them may cross the threshold; then the waves move on. */
   Future<Void> afterTransitions(List<Transition> changes) {
     return ledger.write(changes).compose(v -> {
@@ -225,17 +109,6 @@ final class RolloutEngine {
       requestAdvance();
       return failedWaves.isEmpty() ? Future.succeededFuture() : checkThreshold(failedWaves);
     });
-  }
-
-  private Future<Void> trim(List<String> devices) {
-    if (rollout.spec().delivery() != RolloutSpec.Delivery.SHADOW || devices.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<Future<Boolean>> all = new ArrayList<>(devices.size());
-    for (String d : devices) {
-      all.add(parts.delivery().trim(d));
-    }
-    return Future.join(all).mapEmpty();
   }
 
   Transition move(Execution x, ExecutionState to, JsonObject error, Instant notBefore) {
@@ -280,16 +153,7 @@ final class RolloutEngine {
     }
     Instant now = Instant.now();
     if (!rollout.scanDone() && rollout.state() != RolloutState.PAUSED && rollout.state().active()) {
-      return new TargetScan(this).page().onSuccess(done -> {
-        if (done) {
-          lastScanEnd = Instant.now();
-          if (rescanAfterScan) {
-            rescanAfterScan = false;
-            rescan();
-          }
-        }
-        requestAdvance();
-      }).mapEmpty();
+      return targets.next().onSuccess(done -> requestAdvance()).mapEmpty();
     }
     if (rollout.state() == RolloutState.SCHEDULED) {
       Instant at = rollout.spec().startAt();
@@ -387,7 +251,7 @@ final class RolloutEngine {
    * As {@link #deliver(List)}, the links living {@code extraSeconds} longer: links replacing expired
    * ones differ from those minted in the same second.
    */
-  private Future<Void> deliver(List<ExecutionStorePg.Picked> picked, int extraSeconds) {
+  Future<Void> deliver(List<ExecutionStorePg.Picked> picked, int extraSeconds) {
     if (picked.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -406,7 +270,7 @@ final class RolloutEngine {
     return Future.join(writes).mapEmpty();
   }
 
-  private void background(Future<Void> work, String what) {
+  void background(Future<Void> work, String what) {
     work.onFailure(e -> LOG.warn("rollout {}: {} failed: {}", id(), what, e.toString()));
   }
 
@@ -426,9 +290,8 @@ final class RolloutEngine {
         calls.callAgain(Instant.now().plusSeconds(rollout.spec().timeouts().deadlineSeconds()
             + (long) parts.settings().linkMarginSeconds()));
       }
-      if (rollout.state() == RolloutState.RUNNING
-          && Instant.now().isAfter(lastScanEnd.plusMillis(parts.settings().rescanMillis()))) {
-        rescan();
+      if (rollout.state() == RolloutState.RUNNING && targets.rescanDue()) {
+        targets.rescan();
       }
       requestAdvance();
     });

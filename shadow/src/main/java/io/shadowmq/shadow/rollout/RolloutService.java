@@ -220,14 +220,14 @@ public final class RolloutService implements RolloutEngine.Host {
    * group or selector, without waiting for their next rescan. Callable from any thread.
    */
   public void devicesChanged(List<String> devices) {
-    context.runOnContext(v -> engines.values().forEach(e -> e.devicesChanged(devices)));
+    context.runOnContext(v -> engines.values().forEach(e -> e.targets.devicesChanged(devices)));
   }
 
   /** A group was created or its selector changed: continuous rollouts on it scan it again now. */
   public void groupChanged(String group) {
     context.runOnContext(v -> engines.values().forEach(e -> {
       if (group.equals(e.rollout.spec().target().group())) {
-        e.rescan();
+        e.targets.rescan();
       }
     }));
   }
@@ -261,7 +261,7 @@ public final class RolloutService implements RolloutEngine.Host {
         if (engine != null) {
           FirmwareReport report = FirmwareReport.of(now, engine.rollout.spec().delivery());
           if (report != null) {
-            engine.report(device, report);
+            engine.reports.add(device, report);
           }
         }
       });
