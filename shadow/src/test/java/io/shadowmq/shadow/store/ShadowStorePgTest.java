@@ -87,6 +87,17 @@ class ShadowStorePgTest extends ShadowStoreContract {
     assertThat(batches.count()).as("statements for 300 loads").isLessThan(300);
   }
 
+  @Test
+  void aLoadCompletesOnTheContextThatAskedForIt() throws Exception {
+    store.save(ShadowKey.classic("ctx-1"), shadow(1, "{\"k\":1}", null)).await(10, TimeUnit.SECONDS);
+    ShadowStore fresh = reopenWith(registry);
+    io.vertx.core.Context asking = vertx.getOrCreateContext(); // not the store's own context
+    java.util.concurrent.CompletableFuture<Boolean> sameContext = new java.util.concurrent.CompletableFuture<>();
+    asking.runOnContext(v -> fresh.load(ShadowKey.classic("ctx-1")).onComplete(ar ->
+        sameContext.complete(ar.succeeded() && ar.result() != null && io.vertx.core.Vertx.currentContext() == asking)));
+    assertThat(sameContext.get(10, TimeUnit.SECONDS)).isTrue();
+  }
+
   private ShadowStore reopenWith(io.micrometer.core.instrument.MeterRegistry meters) {
     return new ShadowStorePg(vertx, pool(), 10_000, 500, meters);
   }
