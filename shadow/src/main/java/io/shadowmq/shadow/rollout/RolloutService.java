@@ -100,12 +100,7 @@ public final class RolloutService implements RolloutEngine.Host {
   // ---- engines
 
   private Future<Void> claimAll() {
-    Future<Void> counted = parts.rollouts().countByState().map(m -> {
-      rolloutsByState.clear();
-      m.forEach(e -> rolloutsByState.put(e.getKey(), ((Number) e.getValue()).longValue()));
-      return null;
-    });
-    return counted.compose(v -> parts.rollouts().activeIds()).compose(ids -> {
+    return countStates().compose(v -> parts.rollouts().activeIds()).compose(ids -> {
       Future<Void> chain = Future.succeededFuture();
       for (String id : ids) {
         if (!engines.containsKey(id)) {
@@ -193,10 +188,12 @@ public final class RolloutService implements RolloutEngine.Host {
     refreshCounts();
   }
 
-  private void countStates() {
-    parts.rollouts().countByState().onSuccess(m -> {
+  /** Reads the rollouts by state for the gauge (all nodes' rollouts). */
+  private Future<Void> countStates() {
+    return parts.rollouts().countByState().map(m -> {
       rolloutsByState.clear();
       m.forEach(e -> rolloutsByState.put(e.getKey(), ((Number) e.getValue()).longValue()));
+      return null;
     });
   }
 

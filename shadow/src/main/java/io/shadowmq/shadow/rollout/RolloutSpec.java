@@ -58,15 +58,11 @@ public record RolloutSpec(String releaseId, Target target, Delivery delivery, Wa
       if (sizes != null) {
         JsonArray a = new JsonArray();
         for (Object s : sizes) {
-          a.add(s instanceof Double d ? percentText(d) : s);
+          a.add(s instanceof Double d ? RolloutView.number(d) + "%" : s);
         }
         return new JsonObject().put("sizes", a);
       }
       return new JsonObject().put("canary", canary).put("growthFactor", growthFactor).put("maxWaveSize", maxWaveSize);
-    }
-
-    private static String percentText(double d) {
-      return (d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d)) + "%";
     }
   }
 
