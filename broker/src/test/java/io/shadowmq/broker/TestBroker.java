@@ -6,11 +6,15 @@ import io.shadowmq.broker.config.BrokerConfig;
 import io.shadowmq.broker.config.EnvironmentDefaults;
 import picocli.CommandLine;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A real broker node in the test's JVM, on free ports of 127.0.0.1, configured with the same
@@ -20,6 +24,8 @@ public final class TestBroker implements AutoCloseable {
   private final BrokerNode node;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Path dataDir;
+  /** The data directory was made here (no --data-dir given): it goes when the broker closes. */
+  private final boolean ownDataDir;
 
   private TestBroker(boolean inMemory, String... options) throws Exception {
     List<String> args = new ArrayList<>(List.of("--mqtt-port", "0", "--ws-port", "0", "--bind", "127.0.0.1",
@@ -28,7 +34,8 @@ public final class TestBroker implements AutoCloseable {
       args.addAll(List.of("--http-port", "0"));
     }
     int dataDirAt = List.of(options).indexOf("--data-dir");
-    dataDir = dataDirAt >= 0 ? Path.of(options[dataDirAt + 1]) : Files.createTempDirectory("shadowmq-test");
+    ownDataDir = dataDirAt < 0;
+    dataDir = ownDataDir ? Files.createTempDirectory("shadowmq-test") : Path.of(options[dataDirAt + 1]);
     if (dataDirAt < 0) {
       args.addAll(List.of("--data-dir", dataDir.toString()));
     }
@@ -127,8 +134,24 @@ public final class TestBroker implements AutoCloseable {
     return Files.createTempDirectory("shadowmq-test");
   }
 
+  /**
+   * Stops the broker; a data directory it made goes with it (an embedded PostgreSQL cluster is
+   * hundreds of megabytes: a test run would otherwise leave gigabytes in the temporary directory).
+   */
   @Override
   public void close() {
     node.close();
+    if (ownDataDir) {
+      deleteTree(dataDir);
+    }
+  }
+
+  /** Deletes a directory and everything in it, as far as it can. */
+  public static void deleteTree(Path dir) {
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // best effort: what is left is in the temporary directory
+    }
   }
 }

@@ -1,5 +1,7 @@
 package io.shadowmq.broker.executable;
 
+import io.shadowmq.broker.TestBroker;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -27,6 +29,8 @@ final class BrokerProcess implements AutoCloseable {
   private final Map<String, Integer> ports = new ConcurrentHashMap<>();
   private final CountDownLatch bothListening;
   final Path log;
+  /** A data directory made by {@link #start(String...)}: deleted once the broker has exited. */
+  private Path ownDataDir;
 
   private BrokerProcess(Path dataDir, int listeners, List<String> options) throws IOException {
     bothListening = new CountDownLatch(listeners);
@@ -47,7 +51,15 @@ final class BrokerProcess implements AutoCloseable {
 
   /** Starts the jar with extra options and waits until both listeners are bound. */
   static BrokerProcess start(String... options) throws Exception {
-    return start(Files.createTempDirectory("shadowmq-it"), 2, options);
+    Path dir = Files.createTempDirectory("shadowmq-it");
+    try {
+      BrokerProcess p = start(dir, 2, options);
+      p.ownDataDir = dir;
+      return p;
+    } catch (Exception e) {
+      TestBroker.deleteTree(dir);
+      throw e;
+    }
   }
 
   /** Starts the jar on a data directory and waits until that many listeners are bound. */
@@ -118,17 +130,19 @@ final class BrokerProcess implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+    if (process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         process.destroyForcibly();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
+    }
+    if (ownDataDir != null) {
+      TestBroker.deleteTree(ownDataDir);
     }
   }
 

@@ -5,10 +5,14 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * One embedded PostgreSQL for the test JVM, started on first use and stopped at exit; each test
@@ -32,9 +36,18 @@ public final class TestPostgres {
         } catch (Exception ignored) {
           // the JVM is exiting; PostgreSQL's own shutdown is best effort here
         }
+        deleteTree(dir); // its cluster is hundreds of megabytes
       }));
     }
     return server;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // best effort: what is left is in the temporary directory
+    }
   }
 
   /** Creates a fresh, migrated database and returns how to reach it. */
